@@ -1,0 +1,53 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"kysy/templates"
+)
+
+// routes lays out the whole URL surface, group by group.
+func (s *Server) routes() {
+	e := s.echo
+	e.Use(requestID, s.recoverPanics(), s.logRequests, s.limitBody, s.secureHeaders())
+
+	static := e.Group("/static", func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
+			return next(c)
+		}
+	})
+	static.StaticFS("/", echo.MustSubFS(templates.FS, "static"))
+
+	e.GET("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+
+	// Public pages: no cookies, no client identifiers kept.
+	e.GET("/", s.handleAskPage)
+	e.POST("/questions", s.handleAskForm, s.sameOrigin, s.rateLimit(s.submits))
+	e.GET("/answer", s.handleAnswerPage)
+	e.POST("/answer", s.handleAnswerForm, s.sameOrigin, s.rateLimit(s.lookups))
+	e.GET("/privacy", s.handlePrivacyPage)
+
+	// Public JSON API.
+	v1 := e.Group("/api/v1", s.sameOrigin)
+	v1.POST("/questions", s.handleQuestionCreate, s.rateLimit(s.submits))
+	v1.POST("/receipts/lookup", s.handleReceiptLookup, s.rateLimit(s.lookups))
+	v1.POST("/receipts/withdraw", s.handleReceiptWithdraw, s.rateLimit(s.lookups))
+}
+
+// handleHealth answers while the process runs.
+func (s *Server) handleHealth(c echo.Context) error {
+	return c.String(http.StatusOK, "ok")
+}
+
+// handleReady answers 200 when the database answers, else 503.
+func (s *Server) handleReady(c echo.Context) error {
+	if err := s.db.Ping(c.Request().Context()); err != nil {
+		s.log.Warn("not ready", "err", err)
+		return c.String(http.StatusServiceUnavailable, "database unavailable")
+	}
+	return c.String(http.StatusOK, "ready")
+}

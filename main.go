@@ -1,0 +1,199 @@
+// Command kysy is Kysy's one binary: the HTTP server and scheduler, and
+// the operator's commands. main wires packages together; it holds no rules.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"kysy/api"
+	"kysy/moderation"
+	"kysy/moderation/redact"
+	"kysy/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	if err := rootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "kysy:", err)
+		os.Exit(1)
+	}
+}
+
+func rootCmd() *cobra.Command {
+	var cfgPath string
+	root := &cobra.Command{
+		Use:           "kysy",
+		Short:         "Kysy: anonymous questions about child protection, answered by social workers",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&cfgPath, "config", "config.yaml", "configuration file")
+	load := func(cmd *cobra.Command) (Config, *slog.Logger, error) {
+		cfg, err := loadConfig(cfgPath, cmd.Flags().Changed("config"))
+		if err != nil {
+			return Config{}, nil, err
+		}
+		return cfg, newLogger(cfg.Log, os.Stderr), nil
+	}
+	root.AddCommand(
+		&cobra.Command{
+			Use:   "serve",
+			Short: "Run the HTTP server (and, later, the scheduler) until SIGINT or SIGTERM",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, log, err := load(cmd)
+				if err != nil {
+					return err
+				}
+				return serve(cmd.Context(), cfg, log)
+			},
+		},
+		&cobra.Command{
+			Use:   "migrate",
+			Short: "Apply database migrations and exit",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, log, err := load(cmd)
+				if err != nil {
+					return err
+				}
+				db, err := store.Open(cmd.Context(), cfg.Database, log)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				applied, err := db.Migrate(cmd.Context())
+				if err != nil {
+					return err
+				}
+				v, err := db.SchemaVersion(cmd.Context())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "applied %d migration(s); schema version %d\n", len(applied), v)
+				return nil
+			},
+		},
+		&cobra.Command{
+			Use:   "version",
+			Short: "Print version and build information",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				fmt.Fprintf(cmd.OutOrStdout(), "kysy %s %s %s/%s\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+				if bi, ok := debug.ReadBuildInfo(); ok {
+					for _, s := range bi.Settings {
+						if s.Key == "vcs.revision" || s.Key == "vcs.time" || s.Key == "CGO_ENABLED" {
+							fmt.Fprintf(cmd.OutOrStdout(), "%s=%s\n", s.Key, s.Value)
+						}
+					}
+				}
+				return nil
+			},
+		},
+		redactCmd(&cfgPath),
+	)
+	return root
+}
+
+func redactCmd(cfgPath *string) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "redact",
+		Short: "Redact personal details from stdin to stdout",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			keep := redact.DefaultKeepNumbers
+			if cfg, err := loadConfig(*cfgPath, cmd.Flags().Changed("config")); err == nil {
+				keep = cfg.Redaction.KeepNumbers
+			} else if cmd.Flags().Changed("config") {
+				return err
+			}
+			in, err := io.ReadAll(cmd.InOrStdin())
+			if err != nil {
+				return fmt.Errorf("read stdin: %w", err)
+			}
+			res := redact.New(redact.Options{KeepNumbers: keep}).Redact(string(in))
+			if asJSON {
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(res)
+			}
+			_, err = io.WriteString(cmd.OutOrStdout(), res.Text)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"text", "redactions": [{"kind", "start", "end"}]}`)
+	return cmd
+}
+
+func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// serve runs the HTTP server until SIGINT or SIGTERM, then shuts down in
+// order: HTTP (in-flight requests finish), then the store.
+func serve(parent context.Context, cfg Config, log *slog.Logger) error {
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	db, err := store.Open(ctx, cfg.Database, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "count", len(applied))
+	}
+	red := redact.New(redact.Options{KeepNumbers: cfg.Redaction.KeepNumbers})
+	mod := moderation.New(db, moderation.Config{MaxChars: cfg.Inbox.MaxChars}, red, nil, log)
+	srv, err := api.New(api.Config{
+		HTTP: cfg.HTTP, Inbox: cfg.Inbox, Support: cfg.Support,
+		RetentionRejected:    cfg.Scheduler.Retention.Rejected,
+		RetentionUnpublished: cfg.Scheduler.Retention.UnpublishedAnswered,
+	}, mod, db, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("http.addr: listen: %w", err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "version", version)
+	err = srv.Serve(ctx, ln, 15*time.Second)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
