@@ -35,4 +35,6 @@ func NotFound(code, msg string) *Error { return &Error{Kind: KindNotFound, Code:
 func Conflict(code, msg string) *Error { return &Error{Kind: KindConflict, Code: code, Message: msg} }
 
 // Unavailable returns a KindUnavailable error.
-func Unavailable(code, msg string) *Error { return &Error{Kind: KindUnavailable, Code: code, Message: msg} }
+func Unavailable(code, msg string) *Error {
+	return &Error{Kind: KindUnavailable, Code: code, Message: msg}
+}
