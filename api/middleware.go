@@ -84,7 +84,9 @@ func (s *Server) secureHeaders() echo.MiddlewareFunc {
 			hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 			hd.Set("Cross-Origin-Opener-Policy", "same-origin")
 			hd.Set("Cross-Origin-Resource-Policy", "same-origin")
-			if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			if strings.HasPrefix(c.Request().URL.Path, "/static/") {
+				hd.Set(echo.HeaderCacheControl, "public, max-age=3600")
+			} else {
 				hd.Set(echo.HeaderCacheControl, "no-store")
 			}
 			return h(c)

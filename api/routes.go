@@ -13,13 +13,7 @@ func (s *Server) routes() {
 	e := s.echo
 	e.Use(requestID, s.recoverPanics(), s.logRequests, s.limitBody, s.secureHeaders())
 
-	static := e.Group("/static", func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
-			return next(c)
-		}
-	})
-	static.StaticFS("/", echo.MustSubFS(templates.FS, "static"))
+	e.StaticFS("/static", echo.MustSubFS(templates.FS, "static"))
 
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
@@ -32,10 +26,11 @@ func (s *Server) routes() {
 	e.GET("/privacy", s.handlePrivacyPage)
 
 	// Public JSON API.
-	v1 := e.Group("/api/v1", s.sameOrigin)
-	v1.POST("/questions", s.handleQuestionCreate, s.rateLimit(s.submits))
-	v1.POST("/receipts/lookup", s.handleReceiptLookup, s.rateLimit(s.lookups))
-	v1.POST("/receipts/withdraw", s.handleReceiptWithdraw, s.rateLimit(s.lookups))
+	// Middleware goes on each route, not on an Echo group: a group's
+	// catch-all would answer 404 where 405 is right.
+	e.POST("/api/v1/questions", s.handleQuestionCreate, s.sameOrigin, s.rateLimit(s.submits))
+	e.POST("/api/v1/receipts/lookup", s.handleReceiptLookup, s.sameOrigin, s.rateLimit(s.lookups))
+	e.POST("/api/v1/receipts/withdraw", s.handleReceiptWithdraw, s.sameOrigin, s.rateLimit(s.lookups))
 }
 
 // handleHealth answers while the process runs.
