@@ -116,6 +116,7 @@ func loadConfig(path string, explicit bool) (Config, error) {
 	v.SetEnvPrefix("KYSY")
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
+	v.AllowEmptyEnv(true)
 	setDefaults(v, "", reflect.ValueOf(defaultConfig()))
 	v.SetConfigType("yaml")
 	if _, err := os.Stat(path); err == nil || explicit {
