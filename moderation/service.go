@@ -68,6 +68,9 @@ type SubmitInput struct {
 
 // Submission is what the young person is told after asking.
 type Submission struct {
+	// ID is the stored question's id, for staff and tests; it is never
+	// shown to the young person.
+	ID int64
 	// Receipt is the only copy of the receipt code; it is not stored.
 	Receipt string
 	Status  store.Status
@@ -131,7 +134,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 	if err := s.db.CreateQuestion(ctx, q); err != nil {
 		return nil, fmt.Errorf("submit: %w", err)
 	}
-	return &Submission{Receipt: receipt, Status: publicStatus(status), Urgent: verdict.Urgent, Lang: lang}, nil
+	return &Submission{ID: q.ID, Receipt: receipt, Status: publicStatus(status), Urgent: verdict.Urgent, Lang: lang}, nil
 }
 
 // hour is the current time truncated to the hour, the only precision at

@@ -59,6 +59,15 @@ func (db *DB) QuestionByReceiptHash(ctx context.Context, hash []byte) (*Question
 	return &q, nil
 }
 
+// QuestionByID returns the question with id, or ErrNotFound.
+func (db *DB) QuestionByID(ctx context.Context, id int64) (*Question, error) {
+	var q Question
+	if err := db.orm.WithContext(ctx).Where("id = ?", id).Take(&q).Error; err != nil {
+		return nil, fmt.Errorf("question %d: %w", id, translate(err))
+	}
+	return &q, nil
+}
+
 // WithdrawQuestion marks the question withdrawn and deletes its text and
 // redaction spans. It returns ErrNotFound for an unknown id; withdrawing a
 // withdrawn question changes nothing and is not an error.

@@ -182,7 +182,7 @@ func validIdentity(date, num, chk string) bool {
 // phoneRE finds runs that look like phone numbers: an optional + and then
 // digits with single spaces, dots, dashes or slashes between them, at
 // least seven digits in all. Parentheses around an area code are allowed.
-var phoneRE = regexp.MustCompile(`(?:\+|\b00)?\(?\d(?:[ .\-/]?\(?\)?\d){6,14}\b`)
+var phoneRE = regexp.MustCompile(`(?:\+|\b00)?\(?\d(?:\)?[ .\-/]?\(?\d){6,14}\b`)
 
 func (r *Redactor) detectPhones(s string, out []match) []match {
 	for _, loc := range phoneRE.FindAllStringIndex(s, -1) {
