@@ -8,9 +8,10 @@
 package redact
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Kind names what a redacted span was; it is also the placeholder text.
@@ -84,20 +85,31 @@ func New(opts Options) *Redactor {
 	for _, n := range keep {
 		r.keep[digitsOnly(n)] = true
 	}
-	r.detectors = []detector{detectEmails, detectIdentityCodes, r.detectPhones}
+	r.detectors = []detector{
+		detectEmails, detectObfuscatedEmails, detectIdentityCodes, r.detectPhones, r.detectSpelledPhones,
+		detectIBANs, detectCards, detectIPs, detectURLs, detectHandles, detectPlates,
+		detectAddresses, detectPostcodes, detectSchools, detectBirthDates, detectNames,
+	}
 	return r
 }
 
 // Redact returns s with every detected personal detail replaced.
 func (r *Redactor) Redact(s string) Result {
+	// Detectors read the normalised text, where evasions (zero-width
+	// characters, look-alike letters, fullwidth digits) are folded away;
+	// their spans are mapped back and cut out of the text as written.
+	n := normalize(s)
 	var ms []match
 	for _, d := range r.detectors {
-		ms = d(s, ms)
+		ms = d(n.text, ms)
 	}
 	if len(ms) == 0 {
 		return Result{Text: s, Spans: []Span{}}
 	}
 	ms = resolve(ms)
+	for i := range ms {
+		ms[i].start, ms[i].end = n.span(ms[i].start, ms[i].end)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	spans := make([]Span, 0, len(ms))
@@ -139,31 +151,94 @@ func resolve(ms []match) []match {
 	return out
 }
 
-var emailRE = regexp.MustCompile(`(?i)[\p{L}0-9._%+\-]+@[\p{L}0-9\-]+(?:\.[\p{L}0-9\-]+)*\.[a-z]{2,}`)
-
+// detectEmails finds addresses around each '@': a local part of letters,
+// digits and ._%+- before it, and a domain with a dot and a top-level
+// domain of two or more letters after it.
 func detectEmails(s string, out []match) []match {
-	if !strings.Contains(s, "@") {
-		return out
+	from := 0
+	for {
+		k := strings.IndexByte(s[from:], '@')
+		if k < 0 {
+			return out
+		}
+		at := from + k
+		from = at + 1
+		start := at
+		for start > 0 {
+			r, size := utf8.DecodeLastRuneInString(s[:start])
+			if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._%+-", r)) {
+				break
+			}
+			start -= size
+		}
+		if start == at {
+			continue
+		}
+		end, lastDot := at+1, -1
+		for end < len(s) {
+			r, size := utf8.DecodeRuneInString(s[end:])
+			if r == '.' {
+				lastDot = end
+			} else if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-') {
+				break
+			}
+			end += size
+		}
+		// Trailing dots end the sentence, not the address.
+		for end > at+1 && s[end-1] == '.' {
+			end--
+		}
+		if lastDot >= end {
+			lastDot = strings.LastIndexByte(s[at+1:end], '.')
+			if lastDot >= 0 {
+				lastDot += at + 1
+			}
+		}
+		if lastDot <= at+1 || !isTLD(s[lastDot+1:end]) {
+			continue
+		}
+		out = append(out, match{KindEmail, start, end})
+		from = end
 	}
-	for _, loc := range emailRE.FindAllStringIndex(s, -1) {
-		out = append(out, match{KindEmail, loc[0], loc[1]})
-	}
-	return out
 }
 
-// identityRE matches a Finnish personal identity code: DDMMYY, a century
-// sign (+ for the 1800s; - Y X W V U for the 1900s; A B C D E F for the
-// 2000s, the letters added in 2023), a three-digit individual number and a
-// check character.
-var identityRE = regexp.MustCompile(`(?i)\b(\d{6})([-+ABCDEFUVWXY])(\d{3})([0-9A-Y])\b`)
+func isTLD(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
 
 const identityCheck = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
+// detectIdentityCodes finds Finnish personal identity codes: DDMMYY, a
+// century sign (+ for the 1800s; - Y X W V U for the 1900s; A B C D E F
+// for the 2000s, the letters added in 2023), a three-digit individual
+// number and a check character that must be right.
 func detectIdentityCodes(s string, out []match) []match {
-	for _, m := range identityRE.FindAllStringSubmatchIndex(s, -1) {
-		date, num, chk := s[m[2]:m[3]], s[m[6]:m[7]], strings.ToUpper(s[m[8]:m[9]])
-		if validIdentity(date, num, chk) {
-			out = append(out, match{KindID, m[0], m[1]})
+	for i := 0; i+11 <= len(s); i++ {
+		if !isDigit(s[i]) || (i > 0 && isWordByte(s[i-1])) {
+			continue
+		}
+		if !allDigits(s[i:i+6]) || !strings.ContainsRune("-+ABCDEFUVWXYabcdefuvwxy", rune(s[i+6])) ||
+			!allDigits(s[i+7:i+10]) {
+			continue
+		}
+		chk := s[i+10] &^ 0x20
+		if isDigit(s[i+10]) {
+			chk = s[i+10]
+		}
+		if i+11 < len(s) && isWordByte(s[i+11]) {
+			continue
+		}
+		if validIdentity(s[i:i+6], s[i+7:i+10], string(chk)) {
+			out = append(out, match{KindID, i, i + 11})
+			i += 10
 		}
 	}
 	return out
@@ -179,20 +254,142 @@ func validIdentity(date, num, chk string) bool {
 	return string(identityCheck[n%31]) == chk
 }
 
-// phoneRE finds runs that look like phone numbers: an optional + and then
-// digits with single spaces, dots, dashes or slashes between them, at
-// least seven digits in all. Parentheses around an area code are allowed.
-var phoneRE = regexp.MustCompile(`(?:\+|\b00)?\(?\d(?:\)?[ .\-/]?\(?\d){6,14}\b`)
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// isWordByte is an ASCII letter or digit, or any byte of a non-ASCII rune
+// (a letter such as ä, in the text Kysy sees).
+func isWordByte(c byte) bool {
+	return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z') || c >= utf8.RuneSelf
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// digitGroup is one run of digits inside a candidate phone number.
+type digitGroup struct{ start, end int }
+
+// detectPhones finds phone numbers: digit groups joined by single spaces,
+// dots, dashes or slashes (brackets around an area code allowed), with an
+// optional leading + or 00. A run of groups may hold several numbers
+// side by side; each is cut out as the longest plausible number. Public
+// helplines are kept, and so are dates (12.03.2010) and other digit runs
+// that do not start like a phone number.
 func (r *Redactor) detectPhones(s string, out []match) []match {
-	for _, loc := range phoneRE.FindAllStringIndex(s, -1) {
-		d := digitsOnly(s[loc[0]:loc[1]])
-		if r.keep[d] || !plausiblePhone(d, s[loc[0]]) {
+	if countDigits(s) < 7 {
+		return out
+	}
+	var groups []digitGroup
+	for i := 0; i < len(s); {
+		c := s[i]
+		if !isDigit(c) && c != '+' && c != '(' {
+			i++
 			continue
 		}
-		out = append(out, match{KindPhone, loc[0], loc[1]})
+		if i > 0 && isDigit(s[i-1]) {
+			i++
+			continue
+		}
+		// Gather the run of groups starting here.
+		groups = groups[:0]
+		j := i
+		if s[j] == '+' || s[j] == '(' {
+			j++
+		}
+		if j < len(s) && s[j] == '(' {
+			j++
+		}
+		seps := ""
+		for j < len(s) && isDigit(s[j]) {
+			g := digitGroup{start: j}
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+			g.end = j
+			groups = append(groups, g)
+			k := j
+			if k < len(s) && s[k] == ')' {
+				k++
+			}
+			if k < len(s) && strings.IndexByte(" .-/", s[k]) >= 0 {
+				seps += s[k : k+1]
+				k++
+			}
+			if k < len(s) && s[k] == '(' {
+				k++
+			}
+			if k >= len(s) || !isDigit(s[k]) {
+				break
+			}
+			j = k
+		}
+		if len(groups) == 0 {
+			i = j + 1
+			continue
+		}
+		out = r.phonesInGroups(s, i, groups, seps, out)
+		i = groups[len(groups)-1].end
 	}
 	return out
+}
+
+// phonesInGroups cuts plausible numbers out of one run of digit groups.
+func (r *Redactor) phonesInGroups(s string, runStart int, groups []digitGroup, seps string, out []match) []match {
+	if looksLikeDate(s, groups, seps) {
+		return out
+	}
+	for a := 0; a < len(groups); {
+		start := groups[a].start
+		if a == 0 {
+			start = runStart
+		}
+		best := -1
+		var digits []byte
+		for b := a; b < len(groups); b++ {
+			digits = append(digits, s[groups[b].start:groups[b].end]...)
+			if len(digits) > 15 {
+				break
+			}
+			first := s[start]
+			if first == '(' && start+1 < len(s) {
+				first = s[start+1]
+			}
+			if len(digits) >= 7 && plausiblePhone(string(digits), first) {
+				best = b
+			}
+		}
+		if best < 0 {
+			a++
+			continue
+		}
+		end := groups[best].end
+		var d []byte
+		for k := a; k <= best; k++ {
+			d = append(d, s[groups[k].start:groups[k].end]...)
+		}
+		if !r.keep[string(d)] && !(end < len(s) && isWordByte(s[end]) && s[end] < utf8.RuneSelf && isDigit(s[end])) {
+			out = append(out, match{KindPhone, start, end})
+		}
+		a = best + 1
+	}
+	return out
+}
+
+// looksLikeDate tells 12.03.2010 and 2/9/2010 from a phone number.
+func looksLikeDate(s string, groups []digitGroup, seps string) bool {
+	if len(groups) != 3 || (seps != ".." && seps != "//" && seps != "--") {
+		return false
+	}
+	l := func(g digitGroup) int { return g.end - g.start }
+	if l(groups[0]) <= 2 && l(groups[1]) <= 2 && (l(groups[2]) == 4 || l(groups[2]) == 2) {
+		return atoi(s[groups[1].start:groups[1].end]) <= 12
+	}
+	return l(groups[0]) == 4 && l(groups[1]) <= 2 && l(groups[2]) <= 2
 }
 
 // plausiblePhone accepts Finnish numbers (0…, 358…) and international ones
@@ -210,6 +407,23 @@ func plausiblePhone(d string, first byte) bool {
 		return len(d) >= 7 && len(d) <= 12
 	}
 	return false
+}
+
+// countDigits counts the ASCII digits in s.
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// detectSpelledPhones finds numbers written with words ("040 viiva 123…"),
+// keeping the configured helplines.
+func (r *Redactor) detectSpelledPhones(s string, out []match) []match {
+	return spelledPhones(s, out, r.keep)
 }
 
 func digitsOnly(s string) string {
