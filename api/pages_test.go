@@ -209,3 +209,20 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("questions = %d, want 4", n)
 	}
 }
+
+func TestHealthAndReadiness(t *testing.T) {
+	e := newEnv(t)
+	if rec := e.do(t, "GET", "/healthz", "", ""); rec.Code != 200 || rec.Body.String() != "ok" {
+		t.Fatalf("healthz: %d %q", rec.Code, rec.Body)
+	}
+	if rec := e.do(t, "GET", "/readyz", "", ""); rec.Code != 200 {
+		t.Fatalf("readyz with a database: %d", rec.Code)
+	}
+	e.db.Close()
+	if rec := e.do(t, "GET", "/readyz", "", ""); rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("readyz without a database: %d, want 503", rec.Code)
+	}
+	if rec := e.do(t, "GET", "/healthz", "", ""); rec.Code != 200 {
+		t.Fatalf("healthz without a database: %d, want 200 (the process runs)", rec.Code)
+	}
+}
