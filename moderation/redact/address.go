@@ -126,22 +126,19 @@ var addressCues = newTxWordIndex(nil, txKeys(addressCueExact))
 // house number (+ stair letter and flat number), and, after a cue such as
 // "asun", "osoite", "bor på", "I live on", a street name alone.
 func detectAddresses(s string, out []match) []match {
+	t := plainText(s)
+	return detectAddressesIn(&t, out)
+}
+
+func detectAddressesIn(t *text, out []match) []match {
+	s := t.s
 	if len(s) < 5 {
 		return out
 	}
 	first := len(out)
-	hasDigit := false
-	for i := 0; i < len(s); i++ {
-		if txIsDigit(s[i]) {
-			hasDigit = true
-			break
-		}
-	}
-	if hasDigit {
-		for i := 0; i < len(s); i++ {
-			if !txIsDigit(s[i]) {
-				continue
-			}
+	if t.digits > 0 {
+		digits := t.digitCursor()
+		for i := digits.next(0); i < len(s); i = digits.next(i + 1) {
 			e := txDigitEnd(s, i)
 			if e-i <= 3 && i >= 3 && s[i-1] == ' ' && !(i >= 2 && s[i-2] == ' ') {
 				if st, ok := streetBefore(s, i-1); ok {
@@ -170,8 +167,9 @@ func detectAddresses(s string, out []match) []match {
 	// order; num walks them to skip a street already matched with its number.
 	numEnd := len(out)
 	num := first
+	words := t.cursor()
 	for i := 0; i < len(s); {
-		ws, we := txNextWord(s, i)
+		ws, we := words.nextWith(i, keyAddrCue)
 		i = we
 		if we-ws < 3 || we-ws > 12 || !addressCues.first.first[txFoldTab[s[ws]]] || !addressCues.mayMatch(s, ws) || txWordBefore(s, ws) || !addressCues.match(s[ws:we]) {
 			continue
@@ -454,13 +452,18 @@ var postcodeNotTowns = txSet("euroa", "eur", "e", "km", "kg", "kr", "sek", "usd"
 // ("…42 d 18, 01200 vantaa") or after a cue ("postinumero 00100"), and
 // Swedish ones ("123 45 Stad"). Only the code is matched; the town stays.
 func detectPostcodes(s string, out []match) []match {
-	if len(s) < 5 {
+	t := plainText(s)
+	return detectPostcodesIn(&t, out)
+}
+
+func detectPostcodesIn(t *text, out []match) []match {
+	s := t.s
+	// A code is a run of three or five digits.
+	if len(s) < 5 || t.digits < 3 {
 		return out
 	}
-	for i := 0; i < len(s); i++ {
-		if !txIsDigit(s[i]) {
-			continue
-		}
+	digits := t.digitCursor()
+	for i := digits.next(0); i < len(s); i = digits.next(i + 1) {
 		e := txDigitEnd(s, i)
 		n := e - i
 		if n != 5 && n != 3 {

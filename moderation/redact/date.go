@@ -55,14 +55,18 @@ var (
 
 // detectBirthDates finds exact dates of birth.
 func detectBirthDates(s string, out []match) []match {
-	if len(s) < 6 {
+	t := plainText(s)
+	return detectBirthDatesIn(&t, out)
+}
+
+func detectBirthDatesIn(t *text, out []match) []match {
+	s := t.s
+	// Every date starts with a digit.
+	if len(s) < 6 || t.digits == 0 {
 		return out
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !txIsDigit(c) {
-			continue
-		}
+	digits := t.digitCursor()
+	for i := digits.next(0); i < len(s); i = digits.next(i + 1) {
 		e := txDigitEnd(s, i)
 		if txWordBefore(s, i) || (i > 0 && (s[i-1] == '.' || s[i-1] == '/' || s[i-1] == ':' || s[i-1] == ',' || s[i-1] == '-') && i >= 2 && txIsDigit(s[i-2])) {
 			i = e - 1

@@ -200,9 +200,18 @@ type lexHit struct {
 // (and allocated). Callers decide, with isCommonWord and the context,
 // whether a hit that is also an ordinary word is meant as a name.
 func lexLookup(word string) (lexHit, bool) {
-	l := theLexicon()
 	var a lexAnalysis
-	if !a.lowerInto(word) || a.wn < 2 {
+	if !a.lowerInto(word) {
+		return lexHit{}, false
+	}
+	return a.lookup(word)
+}
+
+// lookup is lexLookup for a word that a.lowerInto(word) has just
+// lower-cased (a caller that needs the lower-cased word too does it once).
+func (a *lexAnalysis) lookup(word string) (lexHit, bool) {
+	l := theLexicon()
+	if a.wn < 2 {
 		return lexHit{}, false
 	}
 	if f := uint16(a.buf[0])<<8 | uint16(a.buf[1]); l.first2[f/64]&(1<<(f%64)) != 0 {
@@ -218,7 +227,14 @@ func lexLookup(word string) (lexHit, bool) {
 			return lexHit{}, false
 		}
 		kind := last.kind
-		for _, part := range strings.Split(word[:h], "-") {
+		// Every part before the last ("Jenna" in "Jenna-Petteri", all
+		// of them, empty ones included) must be a listed name.
+		for rest := word[:h]; ; {
+			part := rest
+			k := strings.IndexByte(rest, '-')
+			if k >= 0 {
+				part, rest = rest[:k], rest[k+1:]
+			}
 			var p lexAnalysis
 			if !p.lowerInto(part) {
 				return lexHit{}, false
@@ -228,6 +244,9 @@ func lexLookup(word string) (lexHit, bool) {
 				return lexHit{}, false
 			}
 			kind &= e.kind
+			if k < 0 {
+				break
+			}
 		}
 		if kind == 0 {
 			kind = last.kind

@@ -94,13 +94,23 @@ func (a *lexAnalysis) lowerInto(word string) bool {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(word[i:])
-		i += size
-		r = unicode.ToLower(r)
-		if n+utf8.RuneLen(r) > lexMaxWord {
-			return false
+		var m int
+		if isLatin1(word, i) {
+			if n+2 > lexMaxWord {
+				return false
+			}
+			a.buf[n], a.buf[n+1] = 0xC3, latin1Lower(word[i+1])
+			m = n + 2
+			i += 2
+		} else {
+			r, size := utf8.DecodeRuneInString(word[i:])
+			i += size
+			r = unicode.ToLower(r)
+			if n+utf8.RuneLen(r) > lexMaxWord {
+				return false
+			}
+			m = n + utf8.EncodeRune(a.buf[n:], r)
 		}
-		m := n + utf8.EncodeRune(a.buf[n:], r)
 		for ; n < m; n++ {
 			h = (h ^ uint64(a.buf[n])) * lexFNVPrime
 			a.ph[n+1] = h
@@ -108,6 +118,9 @@ func (a *lexAnalysis) lowerInto(word string) bool {
 	}
 	a.wn = n
 	a.n = 0
+	// A new word: forget the last lookup's result (an analysis may be
+	// reused for word after word).
+	a.find, a.found, a.exact = nil, false, false
 	return true
 }
 
@@ -444,6 +457,18 @@ func (a *lexAnalysis) hasSuffixAt(k int, s string) bool {
 	return true
 }
 
+// lexCliticsByLast and lexPossessivesByLast group the clitics and the
+// possessive suffixes by their last byte, in their order: only those may
+// end a word, so analyse tries no others.
+var lexCliticsByLast, lexPossessivesByLast = byLastByte(lexClitics), byLastByte(lexPossessives)
+
+func byLastByte(ss []string) (t [256][]string) {
+	for _, s := range ss {
+		t[s[len(s)-1]] = append(t[s[len(s)-1]], s)
+	}
+	return t
+}
+
 // lexEndingsByLast groups the case endings by their last byte.
 var lexEndingsByLast = func() (t [256][]lexEnding) {
 	for _, e := range lexCaseEndings {
@@ -514,13 +539,10 @@ func (a *lexAnalysis) analyse() {
 	n1 := 0
 	l1[n1] = n
 	n1++
-	switch w[n-1] {
-	case 'n', 'o', 0xB6, 'a', 0xA4:
-		for _, c := range lexClitics {
-			if n1 < len(l1) && n-len(c) >= lexMinStem && a.hasSuffixAt(n, c) {
-				l1[n1] = n - len(c)
-				n1++
-			}
+	for _, c := range lexCliticsByLast[w[n-1]] {
+		if n1 < len(l1) && n-len(c) >= lexMinStem && a.hasSuffixAt(n, c) {
+			l1[n1] = n - len(c)
+			n1++
 		}
 	}
 	var l2 [16]int
@@ -530,13 +552,10 @@ func (a *lexAnalysis) analyse() {
 			l2[n2] = x
 			n2++
 		}
-		switch w[x-1] {
-		case 'i', 'a', 0xA4, 'e':
-			for _, p := range lexPossessives {
-				if n2 < len(l2) && x-len(p) >= lexMinStem && a.hasSuffixAt(x, p) {
-					l2[n2] = x - len(p)
-					n2++
-				}
+		for _, p := range lexPossessivesByLast[w[x-1]] {
+			if n2 < len(l2) && x-len(p) >= lexMinStem && a.hasSuffixAt(x, p) {
+				l2[n2] = x - len(p)
+				n2++
 			}
 		}
 		if m := a.longVowelN(x); m > 0 && n2 < len(l2) && x-m >= lexMinStem {

@@ -8,8 +8,10 @@
 package redact
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -65,7 +67,7 @@ var DefaultKeepNumbers = []string{
 // Redactor finds and replaces personal details. It is safe for concurrent use.
 type Redactor struct {
 	keep      map[string]bool
-	detectors []detector
+	detectors []textDetector
 }
 
 type match struct {
@@ -74,6 +76,14 @@ type match struct {
 }
 
 type detector func(s string, out []match) []match
+
+// textDetector is a detector that reads the shared pre-scan (scan.go).
+type textDetector func(t *text, out []match) []match
+
+// onText runs a detector that needs no pre-scan.
+func onText(d detector) textDetector {
+	return func(t *text, out []match) []match { return d(t.s, out) }
+}
 
 // New returns a Redactor.
 func New(opts Options) *Redactor {
@@ -85,10 +95,12 @@ func New(opts Options) *Redactor {
 	for _, n := range keep {
 		r.keep[digitsOnly(n)] = true
 	}
-	r.detectors = []detector{
-		detectEmails, detectObfuscatedEmails, detectIdentityCodes, r.detectPhones, r.detectSpelledPhones,
-		detectIBANs, detectCards, detectIPs, detectURLs, detectHandles, detectPlates,
-		detectAddresses, detectPostcodes, detectSchools, detectBirthDates, detectNames,
+	// The order matters: of two matches with the same bounds, the
+	// earlier detector's wins (see resolve).
+	r.detectors = []textDetector{
+		onText(detectEmails), detectObfuscatedEmailsIn, detectIdentityCodesIn, r.detectPhonesIn, r.detectSpelledPhonesIn,
+		detectIBANsIn, detectCardsIn, detectIPsIn, onText(detectURLs), detectHandlesIn, detectPlatesIn,
+		detectAddressesIn, detectPostcodesIn, detectSchoolsIn, detectBirthDatesIn, detectNamesIn,
 	}
 	return r
 }
@@ -99,10 +111,15 @@ func (r *Redactor) Redact(s string) Result {
 	// characters, look-alike letters, fullwidth digits) are folded away;
 	// their spans are mapped back and cut out of the text as written.
 	n := normalize(s)
-	var ms []match
+	defer n.release()
+	sc := scratchPool.Get().(*redactScratch)
+	defer scratchPool.Put(sc)
+	sc.t = scanText(n.text, sc.t.words[:0], sc.t.digitRuns[:0])
+	ms := sc.ms[:0]
 	for _, d := range r.detectors {
-		ms = d(n.text, ms)
+		ms = d(&sc.t, ms)
 	}
+	sc.ms = ms
 	if len(ms) == 0 {
 		return Result{Text: s, Spans: []Span{}}
 	}
@@ -127,13 +144,30 @@ func (r *Redactor) Redact(s string) Result {
 	return Result{Text: b.String(), Spans: spans}
 }
 
+// redactScratch is the memory of one Redact call, pooled: the pre-scan
+// (which the detectors, called through function values, would otherwise
+// move to the heap) and the match buffer.
+type redactScratch struct {
+	t  text
+	ms []match
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(redactScratch) }}
+
 // resolve orders matches and drops those overlapping an earlier, longer one.
+//
+// slices.SortFunc runs the same pattern-defeating quicksort as sort.Slice
+// did here (both are generated from one template), so matches with equal
+// bounds keep the order they always had, without sort.Slice's allocations.
 func resolve(ms []match) []match {
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].start != ms[j].start {
-			return ms[i].start < ms[j].start
+	slices.SortFunc(ms, func(a, b match) int {
+		switch {
+		case a.start != b.start:
+			return cmp.Compare(a.start, b.start)
+		case a.end != b.end:
+			return cmp.Compare(b.end, a.end)
 		}
-		return ms[i].end > ms[j].end
+		return 0
 	})
 	out := ms[:0]
 	for _, m := range ms {
@@ -221,8 +255,19 @@ const identityCheck = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 // for the 2000s, the letters added in 2023), a three-digit individual
 // number and a check character that must be right.
 func detectIdentityCodes(s string, out []match) []match {
-	for i := 0; i+11 <= len(s); i++ {
-		if !isDigit(s[i]) || (i > 0 && isWordByte(s[i-1])) {
+	t := plainText(s)
+	return detectIdentityCodesIn(&t, out)
+}
+
+func detectIdentityCodesIn(t *text, out []match) []match {
+	s := t.s
+	// Nine of the eleven characters are digits.
+	if t.digits < 9 {
+		return out
+	}
+	digits := t.digitCursor()
+	for i := digits.next(0); i+11 <= len(s); i = digits.next(i + 1) {
+		if i > 0 && isWordByte(s[i-1]) {
 			continue
 		}
 		if !allDigits(s[i:i+6]) || !strings.ContainsRune("-+ABCDEFUVWXYabcdefuvwxy", rune(s[i+6])) ||
@@ -281,10 +326,17 @@ type digitGroup struct{ start, end int }
 // helplines are kept, and so are dates (12.03.2010) and other digit runs
 // that do not start like a phone number.
 func (r *Redactor) detectPhones(s string, out []match) []match {
-	if countDigits(s) < 7 {
+	t := plainText(s)
+	return r.detectPhonesIn(&t, out)
+}
+
+func (r *Redactor) detectPhonesIn(t *text, out []match) []match {
+	s := t.s
+	if t.digits < 7 {
 		return out
 	}
-	var groups []digitGroup
+	var gbuf [8]digitGroup
+	groups := gbuf[:0]
 	for i := 0; i < len(s); {
 		c := s[i]
 		if !isDigit(c) && c != '+' && c != '(' {
@@ -304,7 +356,7 @@ func (r *Redactor) detectPhones(s string, out []match) []match {
 		if j < len(s) && s[j] == '(' {
 			j++
 		}
-		seps := ""
+		var seps phoneSeps
 		for j < len(s) && isDigit(s[j]) {
 			g := digitGroup{start: j}
 			for j < len(s) && isDigit(s[j]) {
@@ -317,7 +369,7 @@ func (r *Redactor) detectPhones(s string, out []match) []match {
 				k++
 			}
 			if k < len(s) && strings.IndexByte(" .-/", s[k]) >= 0 {
-				seps += s[k : k+1]
+				seps.add(s[k])
 				k++
 			}
 			if k < len(s) && s[k] == '(' {
@@ -338,8 +390,25 @@ func (r *Redactor) detectPhones(s string, out []match) []match {
 	return out
 }
 
+// phoneSeps records the separators between the groups of a run, as far as
+// looksLikeDate needs them: how many, and the first two.
+type phoneSeps struct {
+	n     int
+	first [2]byte
+}
+
+func (p *phoneSeps) add(c byte) {
+	if p.n < len(p.first) {
+		p.first[p.n] = c
+	}
+	p.n++
+}
+
+// twice reports whether the separators are exactly c twice ("..", "//").
+func (p *phoneSeps) twice(c byte) bool { return p.n == 2 && p.first[0] == c && p.first[1] == c }
+
 // phonesInGroups cuts plausible numbers out of one run of digit groups.
-func (r *Redactor) phonesInGroups(s string, runStart int, groups []digitGroup, seps string, out []match) []match {
+func (r *Redactor) phonesInGroups(s string, runStart int, groups []digitGroup, seps phoneSeps, out []match) []match {
 	if looksLikeDate(s, groups, seps) {
 		return out
 	}
@@ -349,7 +418,8 @@ func (r *Redactor) phonesInGroups(s string, runStart int, groups []digitGroup, s
 			start = runStart
 		}
 		best := -1
-		var digits []byte
+		var dbuf [32]byte
+		digits := dbuf[:0]
 		for b := a; b < len(groups); b++ {
 			digits = append(digits, s[groups[b].start:groups[b].end]...)
 			if len(digits) > 15 {
@@ -368,7 +438,8 @@ func (r *Redactor) phonesInGroups(s string, runStart int, groups []digitGroup, s
 			continue
 		}
 		end := groups[best].end
-		var d []byte
+		var kbuf [32]byte
+		d := kbuf[:0]
 		for k := a; k <= best; k++ {
 			d = append(d, s[groups[k].start:groups[k].end]...)
 		}
@@ -381,8 +452,8 @@ func (r *Redactor) phonesInGroups(s string, runStart int, groups []digitGroup, s
 }
 
 // looksLikeDate tells 12.03.2010 and 2/9/2010 from a phone number.
-func looksLikeDate(s string, groups []digitGroup, seps string) bool {
-	if len(groups) != 3 || (seps != ".." && seps != "//" && seps != "--") {
+func looksLikeDate(s string, groups []digitGroup, seps phoneSeps) bool {
+	if len(groups) != 3 || !(seps.twice('.') || seps.twice('/') || seps.twice('-')) {
 		return false
 	}
 	l := func(g digitGroup) int { return g.end - g.start }
@@ -422,8 +493,8 @@ func countDigits(s string) int {
 
 // detectSpelledPhones finds numbers written with words ("040 viiva 123…"),
 // keeping the configured helplines.
-func (r *Redactor) detectSpelledPhones(s string, out []match) []match {
-	return spelledPhones(s, out, r.keep)
+func (r *Redactor) detectSpelledPhonesIn(t *text, out []match) []match {
+	return spelledPhones(t, out, r.keep)
 }
 
 func digitsOnly(s string) string {

@@ -151,13 +151,14 @@ var instAfterIndex = func() *txSuffixIndex {
 
 // instOf finds the institution form w (any case) ends with, and the length
 // of what precedes the institution word in w (for koti forms, before the
-// koti prefix: "Lastenkoti" has 0, "Kalevanlastenkoti" 7).
-func instOf(w string) (instForm, int, bool) {
+// koti prefix: "Lastenkoti" has 0, "Kalevanlastenkoti" 7). The form is
+// returned by reference: it is asked of every word.
+func instOf(w string) (*instForm, int, bool) {
 	i, ok := instIndex.find(w)
 	if !ok {
-		return instForm{}, 0, false
+		return nil, 0, false
 	}
-	f := instForms[i]
+	f := &instForms[i]
 	p := len(w) - len(f.form)
 	if instKoti[i] {
 		head := w[:p]
@@ -166,7 +167,7 @@ func instOf(w string) (instForm, int, bool) {
 				return f, p - len(kp), true
 			}
 		}
-		return instForm{}, 0, false
+		return nil, 0, false
 	}
 	return f, p, true
 }
@@ -297,16 +298,23 @@ type schoolWord struct {
 // and only then are the words before it (a ring of four) or the word after
 // it examined.
 func detectSchools(s string, out []match) []match {
+	t := plainText(s)
+	return detectSchoolsIn(&t, out)
+}
+
+func detectSchoolsIn(t *text, out []match) []match {
+	s := t.s
 	if len(s) < 6 {
 		return out
 	}
+	words := t.cursor()
 	first := len(out)
 	var ring [4]schoolWord // ring[n-1] is the word before the current one
 	n := 0                 // valid words in the ring
 	pendingAfter := false  // the word before was "Lastenkoti", "barnhemmet"…
 	pendingAgree := ""     // …or "päiväkodissa": a name in the same case may follow
 	for i := 0; i < len(s); {
-		ws, we := txNextWord(s, i)
+		ws, we := words.next(i)
 		if ws >= len(s) {
 			break
 		}
@@ -322,7 +330,7 @@ func detectSchools(s string, out []match) []match {
 		}
 		cur := schoolWord{ws, we, n > 0 && ws == ring[n-1].e+1 && s[ring[n-1].e] == ' '}
 		w := s[ws:we]
-		var f instForm
+		var f *instForm // set when isInst
 		var p int
 		var isInst bool
 		if len(w) >= 4 { // every institution form has four bytes or more
@@ -341,11 +349,11 @@ func detectSchools(s string, out []match) []match {
 		pendingAfter, pendingAgree = false, ""
 		switch {
 		case isInst:
-			if p >= 3 && txIsUpperAt(s, ws) && schoolCompoundName(w[:p], f) {
+			if p >= 3 && txIsUpperAt(s, ws) && schoolCompoundName(w[:p], *f) {
 				// "Kalevankoulu", "Kallionlukiossa", "Katedralskolan".
 				out = append(out, match{KindSchool, ws, we})
 			} else if cur.gap && n > 0 {
-				if m, ok := schoolNameBefore(s, ring[:n], f, p > 0); ok {
+				if m, ok := schoolNameBefore(s, ring[:n], *f, p > 0); ok {
 					out = append(out, m)
 				}
 			}
@@ -366,7 +374,7 @@ func detectSchools(s string, out []match) []match {
 		}
 	}
 	if len(out) > first {
-		out = schoolPropagate(s, out, first)
+		out = schoolPropagate(t, out, first)
 	}
 	return out
 }
@@ -517,23 +525,30 @@ var schoolLowerStop = txSet("kotiin", "sisään", "takaisin", "tähän", "siihen
 // schoolPropagate finds other forms of a matched one-word name
 // ("Kompassissa" … "Kompassista"): words that start with a matched name's
 // stem and add at most five bytes.
-func schoolPropagate(s string, out []match, first int) []match {
+func schoolPropagate(t *text, out []match, first int) []match {
+	s := t.s
 	stems := map[string]bool{} // stem -> also lower-case words
 	anyLower := false
 	firsts := &txPairs{}
 	minLen, maxLen := 1<<30, 0
+	var lbuf [64]byte
 	for _, m := range out[first:] {
 		w := s[m.start:m.end]
 		if strings.ContainsAny(w, " -") {
 			continue
 		}
-		lw := strings.ToLower(w)
-		st := schoolStem(lw)
-		if utf8.RuneCountInString(st) < 5 || schoolIsPlace([]byte(lw)) {
+		lw := appendLower(lbuf[:0], w) // strings.ToLower(w), without allocating
+		st := lw[:schoolStemLen(lw)]
+		if utf8.RuneCount(st) < 5 || schoolIsPlace(lw) {
 			continue
 		}
-		stems[st] = stems[st] || !txIsUpperAt(s, m.start)
-		anyLower = anyLower || !txIsUpperAt(s, m.start)
+		// The same name recurs: store (and allocate) a stem only when new,
+		// or when it is first seen in lower case.
+		lower := !txIsUpperAt(s, m.start)
+		if was, ok := stems[string(st)]; !ok || lower && !was {
+			stems[string(st)] = was || lower
+		}
+		anyLower = anyLower || lower
 		if firsts.n < 200 {
 			firsts.put([2]byte{st[0], st[1]})
 		}
@@ -547,8 +562,9 @@ func schoolPropagate(s string, out []match, first int) []match {
 		seen[m.start] = true
 	}
 	var buf [64]byte
+	words := t.cursor()
 	for i := 0; i < len(s); {
-		ws, we := txNextWord(s, i)
+		ws, we := words.next(i)
 		i = we
 		if we-ws < minLen || we-ws > maxLen+5 {
 			continue
@@ -575,13 +591,17 @@ func schoolPropagate(s string, out []match, first int) []match {
 	return out
 }
 
-// schoolStem strips a Finnish case ending.
-func schoolStem(lw string) string {
-	for _, end := range []string{"seen", "ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle", "iin",
-		"hin", "aan", "ään", "oon", "uun", "yyn", "een", "öön", "ksi", "na", "nä", "n"} {
-		if strings.HasSuffix(lw, end) && len(lw)-len(end) >= 4 {
-			return lw[:len(lw)-len(end)]
+// schoolStemEndings are the Finnish case endings schoolStem strips.
+var schoolStemEndings = []string{"seen", "ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle", "iin",
+	"hin", "aan", "ään", "oon", "uun", "yyn", "een", "öön", "ksi", "na", "nä", "n"}
+
+// schoolStemLen is the length of lw's stem: lw less a Finnish case
+// ending (the first of schoolStemEndings it has) when four bytes remain.
+func schoolStemLen(lw []byte) int {
+	for _, end := range schoolStemEndings {
+		if len(lw) >= len(end) && string(lw[len(lw)-len(end):]) == end && len(lw)-len(end) >= 4 {
+			return len(lw) - len(end)
 		}
 	}
-	return lw
+	return len(lw)
 }

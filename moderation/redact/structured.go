@@ -17,6 +17,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -467,17 +468,28 @@ type txSuffixIndex struct {
 	forms   []string
 }
 
-// txTailHash hashes the last n bytes of w with ASCII letters folded.
+// txTailHash hashes the last n bytes (n ≤ 8) of w with ASCII letters
+// folded: h = (h + c) * 0x9E3779B1 byte by byte, from h = 0. Unrolled, that
+// is the sum of each byte times a power of the multiplier (mod 2^32),
+// which is computed here with independent multiplications rather than a
+// chain of them.
 func txTailHash(w string, n int) uint {
 	h := uint32(0)
-	for _, c := range []byte(w[len(w)-n:]) {
-		if c >= 'A' && c <= 'Z' {
-			c |= 0x20
-		}
-		h = (h + uint32(c)) * 0x9E3779B1
+	tail := w[len(w)-n:]
+	for k := 0; k < len(tail); k++ {
+		h += uint32(txFoldTab[tail[k]]) * txTailPow[len(tail)-k]
 	}
 	return uint(h >> 20)
 }
+
+// txTailPow[k] is 0x9E3779B1 to the power k, mod 2^32.
+var txTailPow = func() (p [9]uint32) {
+	p[0] = 1
+	for k := 1; k < len(p); k++ {
+		p[k] = p[k-1] * 0x9E3779B1
+	}
+	return p
+}()
 
 func newTxSuffixIndex(forms []string) *txSuffixIndex {
 	x := &txSuffixIndex{forms: forms, tailLen: 4}
@@ -601,11 +613,20 @@ var ibanLengths = map[[2]byte]int{
 // detectIBANs finds IBANs of any registered country, written in groups of
 // four or not, in any case, validated by length and mod 97.
 func detectIBANs(s string, out []match) []match {
-	if len(s) < 15 {
+	t := plainText(s)
+	return detectIBANsIn(&t, out)
+}
+
+func detectIBANsIn(t *text, out []match) []match {
+	s := t.s
+	// The check digits are digits.
+	if len(s) < 15 || t.digits < 2 {
 		return out
 	}
-	for i := 0; i+4 <= len(s); i++ {
-		if !txIsDigit(s[i+2]) || !txIsDigit(s[i+3]) || !txIsASCIILetter(s[i]) || !txIsASCIILetter(s[i+1]) {
+	// Candidates are the positions two before a digit.
+	digits := t.digitCursor()
+	for i := digits.next(2) - 2; i+4 <= len(s); i = digits.next(i+3) - 2 {
+		if !txIsDigit(s[i+3]) || !txIsASCIILetter(s[i]) || !txIsASCIILetter(s[i+1]) {
 			continue
 		}
 		if txWordBefore(s, i) {
@@ -683,14 +704,19 @@ func ibanAt(s string, i int) (int, bool) {
 // in one run or grouped by single spaces or dashes as cards are printed
 // (4-4-4-4…, 4-6-5, 4-6-4), that pass the Luhn check.
 func detectCards(s string, out []match) []match {
-	if len(s) < 13 {
+	t := plainText(s)
+	return detectCardsIn(&t, out)
+}
+
+func detectCardsIn(t *text, out []match) []match {
+	s := t.s
+	// A card number has 13 digits or more.
+	if len(s) < 13 || t.digits < 13 {
 		return out
 	}
-	for i := 0; i < len(s); i++ {
+	digits := t.digitCursor()
+	for i := digits.next(0); i < len(s); i = digits.next(i + 1) {
 		c := s[i]
-		if !txIsDigit(c) {
-			continue
-		}
 		runEnd := txDigitEnd(s, i)
 		if c < '2' || c > '6' || txWordBefore(s, i) || (i > 0 && (s[i-1] == '+' || s[i-1] == '.' || s[i-1] == ',')) {
 			i = runEnd
@@ -780,7 +806,14 @@ var ipVersionCues = txSet("v", "ver", "versio", "version", "versiot", "versionen
 // dotted number, not a version number) and IPv6 addresses (validated by
 // net/netip, with at least one decimal digit so "dead::beef" is left alone).
 func detectIPs(s string, out []match) []match {
-	if len(s) < 3 {
+	t := plainText(s)
+	return detectIPsIn(&t, out)
+}
+
+func detectIPsIn(t *text, out []match) []match {
+	s := t.s
+	// An IPv4 address has digits, and an IPv6 one must have one too.
+	if len(s) < 3 || t.digits == 0 {
 		return out
 	}
 	// IPv4
@@ -894,7 +927,7 @@ func ipVersionBefore(s string, i int) bool {
 	if ws == j || j-ws > 12 {
 		return false
 	}
-	return ipVersionCues[strings.ToLower(s[ws:j])]
+	return txLowerIn(s[ws:j], ipVersionCues)
 }
 
 // ---------------------------------------------------------------------------
@@ -927,11 +960,19 @@ var (
 // three characters after it) present; after a cue lower case, no dash and the
 // digits-first moped order are accepted too.
 func detectPlates(s string, out []match) []match {
-	if len(s) < 4 {
+	t := plainText(s)
+	return detectPlatesIn(&t, out)
+}
+
+func detectPlatesIn(t *text, out []match) []match {
+	s := t.s
+	// Every plate has digits.
+	if len(s) < 4 || t.digits == 0 {
 		return out
 	}
+	words := t.cursor()
 	for i := 0; i < len(s); {
-		ws, we := txNextWord(s, i)
+		ws, we := words.nextWith(i, keyPlate)
 		i = we
 		// Cheap shape test first: a short word followed by '-', ' ' + digit
 		// or a digit.
@@ -1408,6 +1449,12 @@ var (
 // koira.123", "mun snäppi on jenna_2010", "discord luka_k#2207", "sc nimi").
 // The handle is matched (with its '@'); the cue word stays.
 func detectHandles(s string, out []match) []match {
+	t := plainText(s)
+	return detectHandlesIn(&t, out)
+}
+
+func detectHandlesIn(t *text, out []match) []match {
+	s := t.s
 	// '@' handles.
 	for i := strings.IndexByte(s, '@'); i >= 0; {
 		if end, ok := handleAfterAt(s, i); ok {
@@ -1420,8 +1467,9 @@ func detectHandles(s string, out []match) []match {
 		i += 1 + k
 	}
 	// Cue words.
+	words := t.cursor()
 	for i := 0; i < len(s); {
-		ws, we := txNextWord(s, i)
+		ws, we := words.nextWith(i, keyHandleCue)
 		i = we
 		if we-ws < 2 || we-ws > 16 || !handleCues.first.first[txFoldTab[s[ws]]] || !handleCues.mayMatch(s, ws) || txWordBefore(s, ws) {
 			continue
@@ -1619,8 +1667,6 @@ var emailAtWords = []string{"miukumauku", "kissanhäntä", "snabel-a", "snabela"
 // emailAtBrackets are bracketed '@' signs that may be glued to the words.
 var emailAtBrackets = []string{"(at)", "[at]", "{at}", "<at>", "(ät)", "[ät]", "{ät}", "<ät>", "(a)", "(@)", "[@]", "{@}", "<@>", "@"}
 
-var emailScanBytes = [256]bool{'@': true, '(': true, '[': true, '{': true, '<': true, ' ': true}
-
 var emailAtKey2 = txPairSet(emailAtWords...)
 
 // emailAtFirst are the first bytes of emailAtWords in either case.
@@ -1662,47 +1708,102 @@ var emailTLDs = txSet("fi", "com", "net", "org", "se", "io", "me", "eu", "info",
 // com", "jenna miukumauku gmail.com", "jenna snabel-a gmail punkt com",
 // "jenna@gmail piste com". The whole address is matched.
 func detectObfuscatedEmails(s string, out []match) []match {
+	t := plainText(s)
+	return detectObfuscatedEmailsIn(&t, out)
+}
+
+// detectObfuscatedEmailsIn visits the places where a marker may begin:
+// every bracket and '@', and of the spaces only those before a word that
+// may be a spelled '@' (see emailSpaceBeforeWord), which it takes from the
+// word list.
+func detectObfuscatedEmailsIn(t *text, out []match) []match {
+	s := t.s
 	if len(s) < 8 {
 		return out
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !emailScanBytes[c] {
-			continue
+	words := t.cursor()
+	br, sp := -1, -1 // the next bracket or '@', and the next space before a marker word, at or after i
+	for i := 0; i < len(s); {
+		if br < i {
+			for br = i; br < len(s) && !emailBrackets[s[br]]; br++ {
+			}
 		}
-		if c == ' ' {
+		if sp < i {
+			sp = emailSpaceBeforeWord(s, &words, i)
+		}
+		i = min(br, sp)
+		if i >= len(s) {
+			break
+		}
+		if s[i] == ' ' {
 			// A spelled '@' is a whole word after a space.
 			if i+2 >= len(s) || !emailAtFirst[s[i+1]] || !emailAtKey2.has(txKey2(s, i+1)) {
+				i++
 				continue
 			}
 			i++
 		}
 		ae, glued, ok := emailAtMarker(s, i)
 		if !ok {
+			i++
 			continue
 		}
 		ls, ok := emailLocalBefore(s, i, glued)
 		if !ok {
+			i++
 			continue
 		}
 		de, obf, provider, ok := emailDomainAfter(s, ae, glued)
 		if !ok {
+			i++
 			continue
 		}
 		plainAt := !glued && (txHasPrefixFold(s, i, "at") || txHasPrefixFold(s, i, "ät"))
 		if s[i] == '@' && !obf && ae == i+1 {
+			i++
 			continue // an ordinary address: detectEmails has it
 		}
 		if plainAt && !provider && !strings.ContainsAny(s[ls:i], "._0123456789") {
 			// English "at": "look at google.com", "look at this dot com".
 			if !obf || emailCommonWord(s, ae) {
+				i++
 				continue
 			}
 		}
 		out = append(out, match{KindEmail, ls, de})
-		i = de - 1
+		i = de
 	}
 	return out
+}
+
+// emailBrackets are the bytes a bracketed marker or an '@' starts with.
+var emailBrackets = [256]bool{'@': true, '(': true, '[': true, '{': true, '<': true}
+
+// emailAtWordLens are the byte lengths of the first word of a spelled
+// marker: "at" 2, "ät" 3, "snabel" 6, "snabela" 7, "miukumauku" 10,
+// "kissanhäntä" 12. emailAtMarker compares a marker with the bytes of its
+// length (txHasPrefixFold), where only case variants of the same length
+// can be equal, and wants a space or a dash after the word, so a word of
+// any other length is no marker.
+var emailAtWordLens = [13]bool{2: true, 3: true, 6: true, 7: true, 10: true, 12: true}
+
+// emailSpaceBeforeWord returns the first space at or after i before a word
+// that may begin a spelled marker, or len(s); detectObfuscatedEmailsIn
+// skips every other space, where its first test would fail. The positions
+// asked for must not decrease (words is a cursor).
+func emailSpaceBeforeWord(s string, words *wordCursor, i int) int {
+	for j := i + 1; j < len(s); {
+		ws, we := words.nextWith(j, keyEmailAt)
+		if ws >= len(s) {
+			break
+		}
+		if n := we - ws; s[ws-1] == ' ' && n < len(emailAtWordLens) && emailAtWordLens[n] &&
+			emailAtFirst[s[ws]] && emailAtKey2.has(txKey2(s, ws)) {
+			return ws - 1
+		}
+		j = we
+	}
+	return len(s)
 }
 
 // emailAtMarker matches a spelled '@' at s[i]; glued means the marker is
@@ -1788,9 +1889,15 @@ func emailDomainAfter(s string, i int, glued bool) (end int, obf, provider, ok b
 		if le == j || le-j > 63 {
 			break
 		}
-		label := strings.ToLower(s[j:le])
+		// The label is ASCII and at most 63 bytes: lower-case it in place
+		// of strings.ToLower, which allocated for every candidate.
+		var lbuf [64]byte
+		label := lbuf[:le-j]
+		for k := range label {
+			label[k] = txFoldTab[s[j+k]]
+		}
 		if labels == 0 {
-			provider = emailProviders[label]
+			provider = emailProviders[string(label)]
 			hasLetter := false
 			for k := 0; k < len(label); k++ {
 				if txIsASCIILetter(label[k]) {
@@ -1802,7 +1909,7 @@ func emailDomainAfter(s string, i int, glued bool) (end int, obf, provider, ok b
 			}
 		}
 		labels++
-		if dots >= 1 && emailTLDs[label] && !txWordAt(s, le) {
+		if dots >= 1 && emailTLDs[string(label)] && !txWordAt(s, le) {
 			best, bestObf = le, obf
 		}
 		// A dot marker.
@@ -1910,28 +2017,43 @@ type spelledUnit struct {
 // needs at least seven digits and a Finnish or international start (0, +,
 // 00), and leaves DefaultKeepNumbers alone.
 func detectSpelledPhones(s string, out []match) []match {
-	return spelledPhones(s, out, nil)
+	t := plainText(s)
+	return spelledPhones(&t, out, nil)
 }
 
 // spelledPhones is detectSpelledPhones with a set of kept numbers (digits
 // only); nil means DefaultKeepNumbers.
-func spelledPhones(s string, out []match, keep map[string]bool) []match {
+func spelledPhones(t *text, out []match, keep map[string]bool) []match {
+	s := t.s
 	if len(s) < 7 {
 		return out
 	}
+	words := t.cursor()
 	sc := spelledScanner{s: s, out: out, keep: keep}
+	// The unit buffer is pooled: most texts have an anchor.
+	var up *[]spelledUnit
 	// A phone starts with '0', '+', a zero word or "plus": jump from one
 	// such anchor to the next and read units only from there.
 	for i := 0; i < len(s); {
-		a := spelledNextAnchor(s, i)
+		a := spelledNextAnchor(s, &words, i)
 		if a >= len(s) {
 			break
+		}
+		if up == nil {
+			up = spelledUnitPool.Get().(*[]spelledUnit)
+			sc.units = (*up)[:0]
 		}
 		i = sc.run(a)
 		sc.flush()
 	}
+	if up != nil {
+		*up = sc.units[:0]
+		spelledUnitPool.Put(up)
+	}
 	return sc.out
 }
+
+var spelledUnitPool = sync.Pool{New: func() any { return new([]spelledUnit) }}
 
 // spelledScanner collects the units of one run.
 type spelledScanner struct {
@@ -2036,7 +2158,7 @@ func (sc *spelledScanner) run(i int) int {
 
 // spelledNextAnchor finds the next place a phone number may start: a digit
 // run beginning with 0, a '+' before a digit, or a zero word / "plus".
-func spelledNextAnchor(s string, i int) int {
+func spelledNextAnchor(s string, words *wordCursor, i int) int {
 	for i < len(s) {
 		c := s[i]
 		switch txClass[c] {
@@ -2046,11 +2168,12 @@ func spelledNextAnchor(s string, i int) int {
 			}
 			i = txDigitEnd(s, i)
 		case 1, 3:
-			ws, we := txNextWord(s, i)
+			ws, we, keys := words.nextKeys(i)
 			if ws >= len(s) {
 				return len(s)
 			}
-			if spelledZeroKey2.first[txFoldTab[s[ws]]] && spelledZeroKey2.has(txKey2(s, ws)) && !txWordBefore(s, ws) {
+			// keySpelledZero: spelledZeroKey2 has the word's first two letters.
+			if keys&keySpelledZero != 0 && !txWordBefore(s, ws) {
 				return ws
 			}
 			if we == ws {
