@@ -450,6 +450,11 @@ func cueBefore(s string, toks []token, i int, cues [][]string) bool {
 		ok := true
 		for k, w := range c {
 			t := toks[i-len(c)+k]
+			if t.placeholder() {
+				// "[NAME] is …" is no cue: the placeholder is not the word.
+				ok = false
+				break
+			}
 			if w == "t" || w == "nimi:" {
 				// "t." and "t:" sign-offs and "nimi:": the punctuation matters.
 				base := strings.TrimSuffix(w, ":")
