@@ -105,8 +105,8 @@ func New(opts Options) *Redactor {
 	return r
 }
 
-// Redact returns s with every detected personal detail replaced.
-func (r *Redactor) Redact(s string) Result {
+// redactOnce is one pass of the detectors over s.
+func (r *Redactor) redactOnce(s string) Result {
 	// Detectors read the normalised text, where evasions (zero-width
 	// characters, look-alike letters, fullwidth digits) are folded away;
 	// their spans are mapped back and cut out of the text as written.
