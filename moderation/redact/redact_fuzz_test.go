@@ -109,9 +109,14 @@ func BenchmarkRedactQuestion(b *testing.B) {
 	}
 	b.SetBytes(int64(total))
 	b.ReportAllocs()
+	var allocsBefore, allocsAfter runtimeMem
+	allocsBefore.read()
 	for b.Loop() {
 		for _, t := range texts {
 			r.Redact(t)
 		}
 	}
+	allocsAfter.read()
+	kb := float64(total) / 1024 * float64(b.N)
+	b.ReportMetric(float64(allocsAfter.mallocs-allocsBefore.mallocs)/kb, "allocs/KB")
 }

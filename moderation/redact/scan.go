@@ -55,6 +55,7 @@ const (
 	keyEmailAt                       // detectObfuscatedEmails: a spelled '@' after a space
 	keyPlate                         // detectPlates: a short word next to digits
 	keySpelledZero                   // spelledNextAnchor: a zero word or "plus"
+	keyInst                          // detectSchools: may end with an institution form (instIndex.mayEnd)
 )
 
 // wordKeyTable maps the first two bytes of a word (folded, as txKey2) to
@@ -92,6 +93,9 @@ func wordKeyBits(s string, ws, we int) uint8 {
 		if ws == 0 || s[ws-1] != ' ' || n >= len(emailAtWordLens) || !emailAtWordLens[n] {
 			m &^= keyEmailAt
 		}
+	}
+	if n >= 4 && instIndex.mayEnd(s[ws:we]) {
+		m |= keyInst
 	}
 	if n >= 2 && n <= 6 && (we+1 < len(s) && (txIsDigit(s[we]) || (s[we] == '-' || s[we] == ' ') && txIsDigit(s[we+1])) ||
 		ws > 0 && (txIsDigit(s[ws-1]) || ws >= 2 && s[ws-1] == ' ' && txIsDigit(s[ws-2]))) {

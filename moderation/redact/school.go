@@ -314,11 +314,16 @@ func detectSchoolsIn(t *text, out []match) []match {
 	pendingAfter := false  // the word before was "Lastenkoti", "barnhemmet"…
 	pendingAgree := ""     // …or "päiväkodissa": a name in the same case may follow
 	for i := 0; i < len(s); {
-		ws, we := words.next(i)
+		ws, we, keys := words.nextKeys(i)
 		if ws >= len(s) {
 			break
 		}
-		we = schoolWordExtend(s, we)
+		// The keys are the letter run's; a word extended over a hyphen
+		// ends elsewhere and is tested in full.
+		extended := false
+		if e := schoolWordExtend(s, we); e != we {
+			we, extended = e, true
+		}
 		i = we
 		// txNextWord starts after a non-letter: only digits and marks
 		// glue a word to the one before.
@@ -333,7 +338,9 @@ func detectSchoolsIn(t *text, out []match) []match {
 		var f *instForm // set when isInst
 		var p int
 		var isInst bool
-		if len(w) >= 4 { // every institution form has four bytes or more
+		// Every institution form has four bytes or more; keyInst is
+		// instOf's first test.
+		if len(w) >= 4 && (extended || keys&keyInst != 0) {
 			f, p, isInst = instOf(w)
 		}
 		if pendingAfter && cur.gap && !isInst {

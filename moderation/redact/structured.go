@@ -513,16 +513,24 @@ func newTxSuffixIndex(forms []string) *txSuffixIndex {
 	return x
 }
 
-// find returns the index of the longest form w ends with.
-func (x *txSuffixIndex) find(w string) (int, bool) {
+// mayEnd is find's first test: false means w ends with none of the forms.
+func (x *txSuffixIndex) mayEnd(w string) bool {
 	if len(w) < x.tailLen || len(w) < 2 {
-		return 0, false
+		return false
 	}
 	if x.tailLen > 2 {
 		h := txTailHash(w, x.tailLen)
 		if x.tail[h>>6]&(1<<(h&63)) == 0 {
-			return 0, false
+			return false
 		}
+	}
+	return true
+}
+
+// find returns the index of the longest form w ends with.
+func (x *txSuffixIndex) find(w string) (int, bool) {
+	if !x.mayEnd(w) {
+		return 0, false
 	}
 	b, ok := x.last.get(txLast2(w))
 	if !ok {
