@@ -62,11 +62,16 @@ type receiptRequest struct {
 	Receipt *string `json:"receipt"`
 }
 
-func (r receiptRequest) code() (string, error) {
-	if r.Receipt == nil || *r.Receipt == "" {
+// receiptCode decodes a {"receipt"} body and returns the code.
+func (s *Server) receiptCode(c echo.Context) (string, error) {
+	var req receiptRequest
+	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
+		return "", err
+	}
+	if req.Receipt == nil || *req.Receipt == "" {
 		return "", moderation.Invalid("receipt_required", "The field \"receipt\" is required.")
 	}
-	return *r.Receipt, nil
+	return *req.Receipt, nil
 }
 
 type lookupResponse struct {
@@ -78,11 +83,7 @@ type lookupResponse struct {
 
 // handleReceiptLookup tells a receipt holder the status of their question.
 func (s *Server) handleReceiptLookup(c echo.Context) error {
-	var req receiptRequest
-	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
-		return err
-	}
-	code, err := req.code()
+	code, err := s.receiptCode(c)
 	if err != nil {
 		return err
 	}
@@ -99,11 +100,7 @@ func (s *Server) handleReceiptLookup(c echo.Context) error {
 
 // handleReceiptWithdraw withdraws the question of a receipt.
 func (s *Server) handleReceiptWithdraw(c echo.Context) error {
-	var req receiptRequest
-	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
-		return err
-	}
-	code, err := req.code()
+	code, err := s.receiptCode(c)
 	if err != nil {
 		return err
 	}
