@@ -144,7 +144,7 @@ func (r *Redactor) redactOnce(s string) Result {
 	return Result{Text: b.String(), Spans: spans}
 }
 
-// redactScratch is the memory of one Redact call, pooled: the pre-scan
+// redactScratch is the memory of one pass (redactOnce), pooled: the pre-scan
 // (which the detectors, called through function values, would otherwise
 // move to the heap) and the match buffer.
 type redactScratch struct {
