@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/viper"
 
 	"kysy/api"
+	"kysy/moderation"
 	"kysy/moderation/redact"
 	"kysy/scheduler"
 	"kysy/store"
@@ -26,6 +27,7 @@ type Config struct {
 	Inbox     api.InboxConfig          `mapstructure:"inbox"`
 	Redaction RedactionConfig          `mapstructure:"redaction"`
 	Support   []api.Contact            `mapstructure:"support"`
+	Staff     moderation.StaffConfig   `mapstructure:"staff"`
 	Scheduler scheduler.Config         `mapstructure:"scheduler"`
 	Channels  scheduler.ChannelsConfig `mapstructure:"channels"`
 	Log       LogConfig                `mapstructure:"log"`
@@ -47,7 +49,7 @@ type LogConfig struct {
 func (c Config) Validate() error {
 	errs := []error{
 		c.HTTP.Validate(), c.Database.Validate(), c.Inbox.Validate(),
-		api.ValidateContacts(c.Support), c.Scheduler.Validate(), c.Channels.Validate(),
+		api.ValidateContacts(c.Support), c.Staff.Validate(), c.Scheduler.Validate(), c.Channels.Validate(),
 	}
 	if c.Log.Format != "json" && c.Log.Format != "text" {
 		errs = append(errs, fmt.Errorf("log.format: %q is not json or text", c.Log.Format))
@@ -80,6 +82,7 @@ func defaultConfig() Config {
 		},
 		Redaction: RedactionConfig{KeepNumbers: redact.DefaultKeepNumbers},
 		Support:   defaultSupport(),
+		Staff:     moderation.StaffConfig{SessionTTL: 12 * time.Hour, LockoutAfter: 5, LockoutFor: 15 * time.Minute},
 		Scheduler: scheduler.Config{
 			Timezone: "Europe/Helsinki", Tick: "@every 15s", MaxDelay: 24 * time.Hour,
 			Retention: scheduler.RetentionConfig{Rejected: 30 * 24 * time.Hour, UnpublishedAnswered: 180 * 24 * time.Hour},

@@ -107,6 +107,9 @@ func rootCmd() *cobra.Command {
 			},
 		},
 		redactCmd(&cfgPath),
+		userCmd(load),
+		tokenCmd(load),
+		auditCmd(load),
 	)
 	return root
 }
@@ -176,7 +179,7 @@ func serve(parent context.Context, cfg Config, log *slog.Logger) error {
 		log.Info("migrations applied", "count", len(applied))
 	}
 	red := redact.New(redact.Options{KeepNumbers: cfg.Redaction.KeepNumbers})
-	mod := moderation.New(db, moderation.Config{MaxChars: cfg.Inbox.MaxChars}, red, nil, log)
+	mod := moderation.New(db, cfg.moderation(), red, nil, log)
 	srv, err := api.New(api.Config{
 		HTTP: cfg.HTTP, Inbox: cfg.Inbox, Support: cfg.Support,
 		RetentionRejected:    cfg.Scheduler.Retention.Rejected,

@@ -35,11 +35,13 @@ type errorDetail struct {
 }
 
 var kindStatus = map[moderation.ErrorKind]int{
-	moderation.KindInvalid:     http.StatusUnprocessableEntity,
-	moderation.KindNotFound:    http.StatusNotFound,
-	moderation.KindConflict:    http.StatusConflict,
-	moderation.KindForbidden:   http.StatusForbidden,
-	moderation.KindUnavailable: http.StatusServiceUnavailable,
+	moderation.KindInvalid:         http.StatusUnprocessableEntity,
+	moderation.KindNotFound:        http.StatusNotFound,
+	moderation.KindConflict:        http.StatusConflict,
+	moderation.KindForbidden:       http.StatusForbidden,
+	moderation.KindUnavailable:     http.StatusServiceUnavailable,
+	moderation.KindUnauthenticated: http.StatusUnauthorized,
+	moderation.KindLocked:          http.StatusTooManyRequests,
 }
 
 // asAPIError maps any error to what the client is told; unknown errors

@@ -31,6 +31,9 @@ func (s *Server) routes() {
 	e.POST("/api/v1/questions", s.handleQuestionCreate, s.sameOrigin, s.rateLimit(s.submits))
 	e.POST("/api/v1/receipts/lookup", s.handleReceiptLookup, s.sameOrigin, s.rateLimit(s.lookups))
 	e.POST("/api/v1/receipts/withdraw", s.handleReceiptWithdraw, s.sameOrigin, s.rateLimit(s.lookups))
+
+	s.staffRoutes()
+	s.consoleRoutes()
 }
 
 // handleHealth answers while the process runs.

@@ -13,6 +13,9 @@ const (
 	KindConflict
 	KindForbidden
 	KindUnavailable
+	KindUnauthenticated
+	// KindLocked is a sign-in refused because of earlier failures.
+	KindLocked
 )
 
 // Error is an error whose Message is safe to show to the person who caused
@@ -37,4 +40,12 @@ func Conflict(code, msg string) *Error { return &Error{Kind: KindConflict, Code:
 // Unavailable returns a KindUnavailable error.
 func Unavailable(code, msg string) *Error {
 	return &Error{Kind: KindUnavailable, Code: code, Message: msg}
+}
+
+// Forbidden returns a KindForbidden error.
+func Forbidden(code, msg string) *Error { return &Error{Kind: KindForbidden, Code: code, Message: msg} }
+
+// Unauthenticated returns a KindUnauthenticated error.
+func Unauthenticated(code, msg string) *Error {
+	return &Error{Kind: KindUnauthenticated, Code: code, Message: msg}
 }

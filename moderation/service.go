@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"kysy/moderation/redact"
@@ -21,6 +22,11 @@ import (
 type Config struct {
 	// MaxChars bounds a question's length in characters after trimming.
 	MaxChars int
+	// SessionTTL is how long a console sign-in lasts.
+	SessionTTL time.Duration
+	// LockoutAfter failed sign-ins in a row lock an account for LockoutFor.
+	LockoutAfter int
+	LockoutFor   time.Duration
 }
 
 // Redactor removes personal details from text; redact.Redactor is the
@@ -161,7 +167,17 @@ type Status struct {
 	RejectReason string
 	Answer       *string
 	PostURL      *string
+	// Reads is how many times staff in each role read the question (I5):
+	// the young person's answer to "who looked at my question".
+	Reads []store.ReadCount
 }
+
+// answered are the statuses in which the receipt shows the answer.
+var answered = []store.Status{store.StatusApproved, store.StatusScheduled, store.StatusPublished}
+
+// youngPerson is the actor of the receipt holder's own changes; the audit
+// log names no one else for them.
+var youngPerson = &Actor{Name: "young person"}
 
 var errReceiptNotFound = NotFound("receipt_not_found", "No question matches this receipt code. Check the code and try again.")
 
@@ -197,6 +213,18 @@ func (s *Service) Lookup(ctx context.Context, receipt string) (*Status, error) {
 	if q.Status == store.StatusRejected {
 		st.RejectReason = q.RejectReason
 	}
+	if q.AnswerID != nil && slices.Contains(answered, q.Status) {
+		as, err := s.db.AnswersByIDs(ctx, []int64{*q.AnswerID})
+		if err != nil {
+			return nil, fmt.Errorf("lookup: %w", err)
+		}
+		if len(as) == 1 && as[0].Status == store.AnswerApproved {
+			st.Answer = &as[0].Body
+		}
+	}
+	if st.Reads, err = s.db.AuditReads(ctx, "question", q.ID, ActionRead); err != nil {
+		return nil, fmt.Errorf("lookup: %w", err)
+	}
 	return st, nil
 }
 
@@ -208,7 +236,13 @@ func (s *Service) Withdraw(ctx context.Context, receipt string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.WithdrawQuestion(ctx, q.ID, s.hour()); err != nil {
+	err = s.db.InTx(ctx, func(tx *store.DB) error {
+		if err := tx.WithdrawQuestion(ctx, q.ID, s.hour()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, youngPerson, "", "question.withdraw", "question", q.ID, "")
+	})
+	if err != nil {
 		return fmt.Errorf("withdraw: %w", err)
 	}
 	if err := s.db.Checkpoint(ctx); err != nil {
@@ -217,4 +251,26 @@ func (s *Service) Withdraw(ctx context.Context, receipt string) error {
 		s.log.Warn("checkpoint after withdrawal", "err", err)
 	}
 	return nil
+}
+
+// StaffConfig is the staff sign-in policy (config key staff).
+type StaffConfig struct {
+	SessionTTL   time.Duration `mapstructure:"session_ttl"`
+	LockoutAfter int           `mapstructure:"lockout_after"`
+	LockoutFor   time.Duration `mapstructure:"lockout_for"`
+}
+
+// Validate names each bad key.
+func (c StaffConfig) Validate() error {
+	var errs []error
+	if c.SessionTTL < time.Minute || c.SessionTTL > 30*24*time.Hour {
+		errs = append(errs, fmt.Errorf("staff.session_ttl: %s is not between 1m and 720h", c.SessionTTL))
+	}
+	if c.LockoutAfter < 1 || c.LockoutAfter > 100 {
+		errs = append(errs, fmt.Errorf("staff.lockout_after: %d is not between 1 and 100", c.LockoutAfter))
+	}
+	if c.LockoutFor < time.Second || c.LockoutFor > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("staff.lockout_for: %s is not between 1s and 24h", c.LockoutFor))
+	}
+	return errors.Join(errs...)
 }

@@ -15,13 +15,8 @@ func CleanQuestionText(s string, maxChars int) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Invalid("invalid_utf8", "The text is not valid UTF-8.")
 	}
-	for _, r := range s {
-		if r == '\t' || r == '\n' || r == '\r' {
-			continue
-		}
-		if unicode.IsControl(r) {
-			return "", Invalid("invalid_characters", "The text contains control characters that are not allowed.")
-		}
+	if strings.ContainsFunc(s, isForbiddenControl) {
+		return "", Invalid("invalid_characters", "The text contains control characters that are not allowed.")
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
@@ -34,6 +29,12 @@ func CleanQuestionText(s string, maxChars int) (string, error) {
 		return "", Invalid("text_too_long", "The question is too long.")
 	}
 	return s, nil
+}
+
+// isForbiddenControl reports a control character other than tab and
+// newlines (SPEC I8).
+func isForbiddenControl(r rune) bool {
+	return r != '\t' && r != '\n' && r != '\r' && unicode.IsControl(r)
 }
 
 // Languages are the languages Kysy speaks, in order of preference.

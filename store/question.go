@@ -44,8 +44,10 @@ type Question struct {
 	Signals      string
 	ClusterID    *int64
 	RejectReason string
-	CreatedAt    time.Time `gorm:"autoCreateTime:false"`
-	UpdatedAt    time.Time `gorm:"autoUpdateTime:false"`
+	// AnswerID is the answer this question gets, its own or a linked one.
+	AnswerID  *int64
+	CreatedAt time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
 }
 
 // QuestionByReceiptHash returns the question whose receipt hashes to hash,

@@ -1,0 +1,4 @@
+package api
+
+// consoleRoutes mounts the staff console.
+func (s *Server) consoleRoutes() {}
