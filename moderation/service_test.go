@@ -26,7 +26,7 @@ func newService(t *testing.T) (*moderation.Service, *store.DB) {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	svc := moderation.New(db, moderation.Config{MaxChars: 50}, redact.New(redact.Options{}), nil, log)
+	svc := moderation.New(db, moderation.Config{MaxChars: 50, SessionTTL: time.Hour, LockoutAfter: 5, LockoutFor: 15 * time.Minute}, redact.New(redact.Options{}), nil, log)
 	svc.Now = func() time.Time { return time.Date(2026, 11, 22, 2, 47, 31, 0, time.UTC) }
 	return svc, db
 }

@@ -11,3 +11,9 @@ func (db *DB) PragmaForTest(ctx context.Context, name string) (string, error) {
 	err := db.sqlDB.QueryRowContext(ctx, fmt.Sprintf("PRAGMA %s", name)).Scan(&v)
 	return v, err
 }
+
+// ExecForTest runs raw SQL, as an attacker with database access would.
+func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := db.sqlDB.ExecContext(ctx, query, args...)
+	return err
+}
