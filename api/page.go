@@ -54,6 +54,15 @@ type statusView struct {
 	Urgent  bool
 	Answer  string
 	PostURL string
+	// Reads are the staff reads of the question, by role (SPEC I5).
+	Reads []readView
+	// ReadTotal is the sum of Reads.
+	ReadTotal int64
+}
+
+type readView struct {
+	Role  string
+	Count int64
 }
 
 type contactView struct {

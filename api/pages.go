@@ -127,6 +127,10 @@ func (s *Server) statusView(lang string, st *moderation.Status) *statusView {
 	if st.PostURL != nil {
 		v.PostURL = *st.PostURL
 	}
+	for _, r := range st.Reads {
+		v.Reads = append(v.Reads, readView{Role: s.render.tr(lang, "role_"+r.Role), Count: r.Count})
+		v.ReadTotal += r.Count
+	}
 	return v
 }
 

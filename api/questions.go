@@ -79,6 +79,14 @@ type lookupResponse struct {
 	Answer  *string `json:"answer"`
 	PostURL *string `json:"post_url"`
 	Reason  *string `json:"reason,omitempty"`
+	// StaffReads says how often staff in each role read the question
+	// (an extension of SPEC §4.2 serving I5); never names.
+	StaffReads []staffRead `json:"staff_reads"`
+}
+
+type staffRead struct {
+	Role  string `json:"role"`
+	Count int64  `json:"count"`
 }
 
 // handleReceiptLookup tells a receipt holder the status of their question.
@@ -91,7 +99,10 @@ func (s *Server) handleReceiptLookup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	resp := lookupResponse{Status: string(st.Status), Answer: st.Answer, PostURL: st.PostURL}
+	resp := lookupResponse{Status: string(st.Status), Answer: st.Answer, PostURL: st.PostURL, StaffReads: []staffRead{}}
+	for _, r := range st.Reads {
+		resp.StaffReads = append(resp.StaffReads, staffRead{Role: r.Role, Count: r.Count})
+	}
 	if st.RejectReason != "" {
 		resp.Reason = &st.RejectReason
 	}
