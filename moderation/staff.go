@@ -365,6 +365,10 @@ func (s *Service) Login(ctx context.Context, name, password, code string) (*Logi
 		if err := tx.UpdateUser(ctx, u, "failed_logins", "locked_until", "updated_at"); err != nil {
 			return err
 		}
+		// Sign-ins are rare: a good moment to drop sessions that ended.
+		if _, err := tx.DeleteExpiredSessions(ctx, now); err != nil {
+			return err
+		}
 		if err := tx.CreateSession(ctx, sess); err != nil {
 			return err
 		}
