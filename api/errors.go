@@ -85,7 +85,8 @@ func asAPIError(err error) (*apiError, bool) {
 
 var errBodyTooLarge = newError(http.StatusRequestEntityTooLarge, "body_too_large", "The request body is too large.")
 
-// handleError is Echo's one error handler: JSON under /api, a page
+// handleError is Echo's one error handler: JSON under /api, a console
+// page (or the way to its sign-in) under /console, a public page
 // elsewhere. It logs 5xx only, with the route and request ID, never the
 // request's content.
 func (s *Server) handleError(err error, c echo.Context) {
@@ -105,6 +106,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		werr = c.NoContent(ae.Status)
 	case strings.HasPrefix(c.Request().URL.Path, "/api/"):
 		werr = c.JSON(ae.Status, errorBody{Error: errorDetail{Code: ae.Code, Message: ae.Message}})
+	case isConsolePath(c.Request().URL.Path):
+		werr = s.consoleError(c, ae)
 	default:
 		lang := pickLang(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
 		p := s.newPage("error", lang, "/")

@@ -28,6 +28,7 @@ type langLink struct{ Code, Name string }
 type renderer struct {
 	pages      map[string]*template.Template
 	localizers map[string]*i18n.Localizer
+	console    *consoleRenderer
 }
 
 func newRenderer() (*renderer, error) {
@@ -50,6 +51,11 @@ func newRenderer() (*renderer, error) {
 	if err := r.checkMessages(); err != nil {
 		return nil, err
 	}
+	c, err := newConsoleRenderer()
+	if err != nil {
+		return nil, err
+	}
+	r.console = c
 	return r, nil
 }
 
@@ -83,8 +89,12 @@ func (r *renderer) checkMessages() error {
 	return nil
 }
 
-// Render implements echo.Renderer; data is always a *page.
+// Render implements echo.Renderer; data is a *page, or a *consolePage for
+// the staff console.
 func (r *renderer) Render(w io.Writer, name string, data any, _ echo.Context) error {
+	if cp, ok := data.(*consolePage); ok {
+		return r.console.render(w, name, cp)
+	}
 	t, ok := r.pages[name]
 	if !ok {
 		return fmt.Errorf("render: no page %q", name)

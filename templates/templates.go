@@ -5,7 +5,8 @@ package templates
 
 import "embed"
 
-// FS holds *.html pages, static/ assets and i18n/ message files.
+// FS holds *.html pages, the staff console's console/*.html, static/
+// assets and i18n/ message files.
 //
-//go:embed *.html static i18n
+//go:embed *.html console static i18n
 var FS embed.FS
