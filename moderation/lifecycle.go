@@ -22,7 +22,7 @@ import (
 
 // Audit actions. question.read entries are what the receipt page counts.
 const (
-	ActionRead = "question.read"
+	ActionRead = store.ActionQuestionRead
 )
 
 // audit appends one entry inside tx.
@@ -157,7 +157,10 @@ type QuestionDetail struct {
 	Linked []store.Question
 	// Similar are other waiting questions of the same cluster.
 	Similar []store.Question
+	// History is every change to the question and its answer.
 	History []store.AuditEntry
+	// Reads counts the staff reads of the question by role.
+	Reads []store.ReadCount
 }
 
 // Question returns one question with its answer and history; the read is
@@ -203,11 +206,14 @@ func (s *Service) Question(ctx context.Context, actor *Actor, id int64) (*Questi
 			return nil, err
 		}
 	}
-	if d.History, err = s.db.AuditFor(ctx, "question", id); err != nil {
+	if d.History, err = s.db.ChangesFor(ctx, "question", id); err != nil {
+		return nil, err
+	}
+	if d.Reads, err = s.db.QuestionReads(ctx, id); err != nil {
 		return nil, err
 	}
 	if d.Answer != nil {
-		ah, err := s.db.AuditFor(ctx, "answer", d.Answer.ID)
+		ah, err := s.db.ChangesFor(ctx, "answer", d.Answer.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -222,7 +222,7 @@ func (s *Service) Lookup(ctx context.Context, receipt string) (*Status, error) {
 			st.Answer = &as[0].Body
 		}
 	}
-	if st.Reads, err = s.db.AuditReads(ctx, "question", q.ID, ActionRead); err != nil {
+	if st.Reads, err = s.db.QuestionReads(ctx, q.ID); err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
 	}
 	return st, nil

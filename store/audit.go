@@ -2,16 +2,23 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
 )
+
+// ActionQuestionRead is the action of a staff read of a question; these
+// entries are also counted in question_reads.
+const ActionQuestionRead = "question.read"
 
 // AuditEntry is one link of the hash-chained audit log (SPEC I5). Hash is
 // SHA-256 over PrevHash and every other field, ID included, so an edited,
@@ -91,6 +98,9 @@ func (db *DB) AppendAudit(ctx context.Context, entries ...*AuditEntry) error {
 	if err := db.gorm(ctx).Create(entries).Error; err != nil {
 		return fmt.Errorf("append audit: %w", translate(err))
 	}
+	if err := db.countReads(ctx, entries); err != nil {
+		return err
+	}
 	last := entries[len(entries)-1]
 	res := db.gorm(ctx).Model(&auditHead{}).Where("id = 1 AND last_id = ?", head.LastID).
 		Updates(map[string]any{"last_id": last.ID, "hash": last.Hash})
@@ -103,6 +113,50 @@ func (db *DB) AppendAudit(ctx context.Context, entries ...*AuditEntry) error {
 	return nil
 }
 
+// countReads adds the question.read entries among entries to
+// question_reads, one upsert per (question, role), in key order so that
+// concurrent transactions on PostgreSQL lock rows in the same order.
+func (db *DB) countReads(ctx context.Context, entries []*AuditEntry) error {
+	type key struct {
+		id   int64
+		role string
+	}
+	counts := map[key]int64{}
+	for _, e := range entries {
+		if e.Action == ActionQuestionRead && e.TargetType == "question" {
+			counts[key{e.TargetID, e.Role}]++
+		}
+	}
+	if len(counts) == 0 {
+		return nil
+	}
+	keys := make([]key, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return strings.Compare(a.role, b.role)
+	})
+	var sql strings.Builder
+	args := make([]any, 0, 3*len(keys))
+	sql.WriteString("INSERT INTO question_reads (question_id, role, reads) VALUES ")
+	for i, k := range keys {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?)")
+		args = append(args, k.id, k.role, counts[k])
+	}
+	sql.WriteString(" ON CONFLICT (question_id, role) DO UPDATE SET reads = question_reads.reads + excluded.reads")
+	if err := db.gorm(ctx).Exec(sql.String(), args...).Error; err != nil {
+		return fmt.Errorf("append audit: count reads: %w", translate(err))
+	}
+	return nil
+}
+
 // AuditBreak describes the first entry at which the chain fails.
 type AuditBreak struct {
 	// ID is the entry that fails, or the head's last id when entries are
@@ -111,7 +165,12 @@ type AuditBreak struct {
 	Reason string
 }
 
-func (b *AuditBreak) Error() string { return fmt.Sprintf("audit entry %d: %s", b.ID, b.Reason) }
+func (b *AuditBreak) Error() string {
+	if b.ID == 0 {
+		return "audit log: " + b.Reason
+	}
+	return fmt.Sprintf("audit entry %d: %s", b.ID, b.Reason)
+}
 
 // VerifyAudit walks the whole chain in id order and returns how many
 // entries it checked, and the first break or nil.
@@ -150,7 +209,41 @@ func (db *DB) VerifyAudit(ctx context.Context) (int64, *AuditBreak, error) {
 			"the log ends at entry %d but its head records entry %d (%s…): entries were removed from the end or the head was altered",
 			lastID, head.LastID, hex.EncodeToString(head.Hash)[:min(12, 2*len(head.Hash))])}, nil
 	}
-	return n, nil, nil
+	brk, err := db.verifyReadCounts(ctx)
+	return n, brk, err
+}
+
+// verifyReadCounts checks question_reads against the question.read
+// entries of the (intact) chain, which are the truth.
+func (db *DB) verifyReadCounts(ctx context.Context) (*AuditBreak, error) {
+	type row struct {
+		QuestionID int64
+		Role       string
+		Reads      int64
+	}
+	var fromLog, counted []row
+	err := db.gorm(ctx).Raw(`SELECT target_id AS question_id, role, COUNT(*) AS reads FROM audit_log
+		WHERE action = ? AND target_type = 'question' GROUP BY target_id, role ORDER BY target_id, role`,
+		ActionQuestionRead).Scan(&fromLog).Error
+	if err != nil {
+		return nil, fmt.Errorf("verify read counts: %w", translate(err))
+	}
+	err = db.gorm(ctx).Raw(`SELECT question_id, role, reads FROM question_reads WHERE reads <> 0
+		ORDER BY question_id, role`).Scan(&counted).Error
+	if err != nil {
+		return nil, fmt.Errorf("verify read counts: %w", translate(err))
+	}
+	for i := 0; i < max(len(fromLog), len(counted)); i++ {
+		switch {
+		case i >= len(counted):
+			r := fromLog[i]
+			return &AuditBreak{Reason: fmt.Sprintf("question %d has %d reads by %s in the log but none counted: the read counts were altered", r.QuestionID, r.Reads, r.Role)}, nil
+		case i >= len(fromLog) || fromLog[i] != counted[i]:
+			r := counted[i]
+			return &AuditBreak{Reason: fmt.Sprintf("question %d is counted as read %d times by %s, which the log does not show: the read counts were altered", r.QuestionID, r.Reads, r.Role)}, nil
+		}
+	}
+	return nil, nil
 }
 
 // AuditPage returns up to limit entries after id afterID, oldest first.
@@ -162,10 +255,13 @@ func (db *DB) AuditPage(ctx context.Context, afterID int64, limit int) ([]AuditE
 	return rows, nil
 }
 
-// AuditFor returns the entries about one target, oldest first.
-func (db *DB) AuditFor(ctx context.Context, targetType string, targetID int64) ([]AuditEntry, error) {
+// ChangesFor returns the entries about one target other than reads (which
+// QuestionReads counts), oldest first.
+func (db *DB) ChangesFor(ctx context.Context, targetType string, targetID int64) ([]AuditEntry, error) {
 	var rows []AuditEntry
-	err := db.gorm(ctx).Where("target_type = ? AND target_id = ?", targetType, targetID).Order("id").Find(&rows).Error
+	// The literal condition matches the partial index audit_log_changes.
+	err := db.gorm(ctx).Where("target_type = ? AND target_id = ? AND action <> 'question.read'", targetType, targetID).
+		Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("audit for %s %d: %w", targetType, targetID, translate(err))
 	}
@@ -178,12 +274,11 @@ type ReadCount struct {
 	Count int64
 }
 
-// AuditReads counts the entries of action on a target by role.
-func (db *DB) AuditReads(ctx context.Context, targetType string, targetID int64, action string) ([]ReadCount, error) {
+// QuestionReads returns how often staff in each role read a question.
+func (db *DB) QuestionReads(ctx context.Context, questionID int64) ([]ReadCount, error) {
 	var rows []ReadCount
-	err := db.gorm(ctx).Model(&AuditEntry{}).Select("role, COUNT(*) AS count").
-		Where("target_type = ? AND target_id = ? AND action = ?", targetType, targetID, action).
-		Group("role").Order("role").Scan(&rows).Error
+	err := db.gorm(ctx).Raw("SELECT role, reads AS count FROM question_reads WHERE question_id = ? ORDER BY role",
+		questionID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("audit reads: %w", translate(err))
 	}

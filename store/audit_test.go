@@ -47,7 +47,7 @@ func TestAuditChainIntact(t *testing.T) {
 		if err != nil || brk != nil || n != 7 {
 			t.Fatalf("intact log: %d %v %v", n, brk, err)
 		}
-		reads, err := db.AuditReads(ctx, "question", 9, "question.read")
+		reads, err := db.QuestionReads(ctx, 9)
 		if err != nil || len(reads) != 1 || reads[0].Role != "reviewer" || reads[0].Count != 1 {
 			t.Fatalf("reads %+v %v", reads, err)
 		}
@@ -160,6 +160,60 @@ func TestAuditTimeRoundTrips(t *testing.T) {
 		}
 		if _, brk, _ := db.VerifyAudit(context.Background()); brk != nil {
 			t.Fatal(brk)
+		}
+	})
+}
+
+// Reads are counted per question and role in the same transaction; the
+// history of a target leaves them out; verify checks the counts.
+func TestAuditReadCounts(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		read := func(id int64, role string) *store.AuditEntry {
+			return &store.AuditEntry{Actor: "a", Role: role, Action: store.ActionQuestionRead, TargetType: "question", TargetID: id}
+		}
+		for i := 0; i < 3; i++ {
+			err := db.InTx(ctx, func(tx *store.DB) error {
+				return tx.AppendAudit(ctx, read(1, "moderator"), read(2, "moderator"), read(1, "moderator"), read(1, "reviewer"),
+					&store.AuditEntry{Actor: "a", Role: "moderator", Action: "question.reject", TargetType: "question", TargetID: 1})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		reads, err := db.QuestionReads(ctx, 1)
+		want := []store.ReadCount{{Role: "moderator", Count: 6}, {Role: "reviewer", Count: 3}}
+		if err != nil || len(reads) != 2 || reads[0] != want[0] || reads[1] != want[1] {
+			t.Fatalf("reads %+v %v, want %+v", reads, err, want)
+		}
+		changes, err := db.ChangesFor(ctx, "question", 1)
+		if err != nil || len(changes) != 3 || changes[0].Action != "question.reject" {
+			t.Fatalf("changes %+v %v", changes, err)
+		}
+		if _, brk, err := db.VerifyAudit(ctx); err != nil || brk != nil {
+			t.Fatalf("verify: %v %v", brk, err)
+		}
+		for _, tc := range []struct{ tamper, undo string }{
+			{"UPDATE question_reads SET reads = reads - 1 WHERE question_id = 1 AND role = 'moderator'",
+				"UPDATE question_reads SET reads = reads + 1 WHERE question_id = 1 AND role = 'moderator'"},
+			{"DELETE FROM question_reads WHERE question_id = 2",
+				"INSERT INTO question_reads (question_id, role, reads) VALUES (2, 'moderator', 3)"},
+			{"INSERT INTO question_reads (question_id, role, reads) VALUES (7, 'admin', 1)",
+				"DELETE FROM question_reads WHERE question_id = 7"},
+		} {
+			if err := db.ExecForTest(ctx, tc.tamper); err != nil {
+				t.Fatal(err)
+			}
+			_, brk, err := db.VerifyAudit(ctx)
+			if err != nil || brk == nil || !strings.Contains(brk.Error(), "read counts were altered") {
+				t.Fatalf("after %q: %v %v", tc.tamper, brk, err)
+			}
+			if err := db.ExecForTest(ctx, tc.undo); err != nil {
+				t.Fatal(err)
+			}
+			if _, brk, err := db.VerifyAudit(ctx); err != nil || brk != nil {
+				t.Fatalf("after undoing %q: %v %v", tc.tamper, brk, err)
+			}
 		}
 	})
 }
