@@ -42,7 +42,7 @@ const (
 	staffBenchQuestions = 1_000_000
 	// staffBenchTemplate names the cached database; change the version
 	// when the schema or the mix changes.
-	staffBenchTemplate = "staff-queue-1m-v2.db"
+	staffBenchTemplate = "staff-queue-1m-v3.db"
 )
 
 // staffBenchStatuses is the status mix of the benchmark database, in
