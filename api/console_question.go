@@ -45,6 +45,8 @@ type consoleQuestionView struct {
 	Similar        []consoleQuestionRef
 	History        []consoleHistoryRow
 	HistoryHidden  int
+	// Reads are the staff reads by role; the history lists changes only.
+	Reads []store.ReadCount
 
 	CanEdit       bool
 	CanReject     bool
@@ -149,6 +151,7 @@ func (s *Server) renderConsoleQuestion(c echo.Context, id int64, status int, msg
 		v.History = append(v.History, toConsoleHistoryRow(d.History[i]))
 	}
 	v.HistoryHidden = len(d.History) - len(v.History)
+	v.Reads = d.Reads
 
 	mod := actor.Has(moderation.RoleModerator)
 	v.CanEdit = mod && slices.Contains(consoleTextEditable, q.Status)
