@@ -58,6 +58,8 @@ type DB struct {
 	Now func() time.Time
 
 	writer *questionWriter
+	// ckpt is the background WAL checkpointer (SQLite only).
+	ckpt *checkpointer
 }
 
 // Open connects to the database of cfg. For SQLite it creates the parent
@@ -86,7 +88,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		dial = sqlite.Open(dsn)
+		registerSQLiteDriver()
+		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: dsn})
 	case "postgres":
 		dial = postgres.Open(cfg.DSN)
 	}
@@ -112,6 +115,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*DB, error) {
 	db := &DB{orm: orm, sqlDB: sqlDB, driver: cfg.Driver, log: log.With("component", "store"),
 		Now: func() time.Time { return time.Now().UTC() }}
 	db.writer = newQuestionWriter(db)
+	if cfg.Driver == "sqlite" {
+		db.ckpt = startCheckpointer(sqlDB, db.log)
+	}
 	return db, nil
 }
 
@@ -162,6 +168,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close stops the question writer, checkpoints the WAL and closes the pool.
 func (db *DB) Close() error {
 	db.writer.stop()
+	if db.ckpt != nil {
+		db.ckpt.close()
+	}
 	if db.driver == "sqlite" {
 		if _, err := db.sqlDB.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 			db.log.Warn("checkpoint at close", "err", err)

@@ -234,7 +234,8 @@ func TestWithdrawQuestion(t *testing.T) {
 
 func TestSQLitePragmas(t *testing.T) {
 	db := newTestDB(t, "sqlite")
-	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "secure_delete": "1", "synchronous": "2"} {
+	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "secure_delete": "1", "synchronous": "2",
+		"wal_autocheckpoint": "0"} {
 		got, err := db.PragmaForTest(context.Background(), pragma)
 		if err != nil || got != want {
 			t.Errorf("PRAGMA %s = %q (%v), want %q", pragma, got, err, want)

@@ -227,6 +227,12 @@ func (w *questionWriter) connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Pooled connections leave checkpoints to the background checkpointer;
+	// this one keeps SQLite's automatic ones, for the reason above.
+	if _, err := conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 1000"); err != nil {
+		conn.Close()
+		return err
+	}
 	if _, err := conn.ExecContext(ctx, "PRAGMA journal_size_limit = "+strconv.Itoa(walSizeLimit)); err != nil {
 		conn.Close()
 		return err
