@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -198,21 +199,20 @@ func tokenize(s string, buf []token) []token {
 
 // tokensOf is tokenize(t.s, buf) built from the pre-scan's word list
 // rather than from the bytes: a token is a word, or words joined by an
-// inner hyphen or apostrophe (the next word starting right after it), and
-// only the bytes between tokens are read, for sentStart. tokenize ends a
-// token at a combining mark that is not non-spacing (Mc, Me), where a word
-// goes on; a text with one is tokenized from its bytes.
+// inner hyphen or apostrophe (the next word starting right after it),
+// which starts a sentence when its first word does (wordSentStart: the
+// bytes between tokens are those between words). tokenize ends a token at
+// a combining mark that is not non-spacing (Mc, Me), where a word goes on;
+// a text with one is tokenized from its bytes.
 func tokensOf(t *text, buf []token) []token {
 	s := t.s
 	if !t.listed || t.otherMarks {
 		return tokenize(s, buf)
 	}
 	words := t.words
-	sentStart := true
-	prev := 0 // the end of the last token
 	for k := 0; k < len(words); {
 		w := words[k]
-		sentStart = gapSentStart(s, prev, int(w.start), sentStart)
+		sentStart := w.cases&wordSentStart != 0
 		start, end, n, cases := int(w.start), int(w.end), w.runes, w.cases
 		for k++; k < len(words) && end < len(s); k++ {
 			skip := 0
@@ -243,39 +243,8 @@ func tokensOf(t *text, buf []token) []token {
 			f |= tokPlaceholder
 		}
 		buf = append(buf, token{start: int32(start), end: int32(end), runes: n, flags: f})
-		sentStart = false
-		prev = end
 	}
 	return buf
-}
-
-// gapSentStart applies tokenize's rules for the bytes between tokens,
-// s[i:j], to sentStart: a sentence starts after . ! ? … and a line break,
-// not after other punctuation; spaces, quotes, brackets, dashes, commas and
-// non-ASCII symbols change nothing.
-func gapSentStart(s string, i, j int, sentStart bool) bool {
-	for i < j {
-		c := s[i]
-		switch tokClass[c] {
-		case tcOther:
-			sentStart = false
-		case tcSentEnd:
-			sentStart = true
-		case tcMulti:
-			if isLatin1(s, i) {
-				i += 2 // × or ÷: the letters start words
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == '…' {
-				sentStart = true
-			}
-			i += size
-			continue
-		}
-		i++
-	}
-	return sentStart
 }
 
 // tokLetterAt reports whether a letter starts at s[i] (what may follow an
@@ -481,13 +450,21 @@ func hasKinPrefix(word string) bool {
 	}
 	var b [48]byte
 	lw := appendLower(b[:0], word)
-	for _, p := range kinPrefixes {
+	for _, p := range kinByFirst[lw[0]] {
 		if len(lw) >= len(p) && string(lw[:len(p)]) == p {
 			return true
 		}
 	}
 	return false
 }
+
+// kinByFirst groups kinPrefixes by their first byte.
+var kinByFirst = func() (t [256][]string) {
+	for _, p := range kinPrefixes {
+		t[p[0]] = append(t[p[0]], p)
+	}
+	return t
+}()
 
 func appendLower(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
@@ -627,14 +604,118 @@ type nameScratch struct {
 	named map[string]bool // empty between calls
 }
 
+// wordMemo remembers what detectNames learnt about a word from the word
+// alone (its word sets, its lexicon analysis and whether it is a place,
+// which are most of the cost of the name detector): texts are made of the
+// same few thousand words. Each word has a set of two slots, the one
+// used last first; a word that does not fit is not remembered. A memo is
+// half a megabyte (8192 words); a call takes one of wordMemos for itself.
+type wordMemo struct {
+	sets [1 << wordMemoBits][2]wordMemoSlot
+}
+
+const (
+	wordMemoBits = 12
+	wordMemoWord = 24 // bytes: longer words are not remembered
+)
+
+type wordMemoSlot struct {
+	n    uint8 // the word's length; 0 for an empty slot
+	word [wordMemoWord]byte
+	info tokInfo // all but name, which depends on the context
+}
+
+// wordMemos are the memos, one for each call running at once (up to
+// their number; a call that finds none free does without), kept for the
+// life of the process: in a sync.Pool they would be dropped at every
+// garbage collection, and with them what they remember.
+var wordMemos [64]struct {
+	busy atomic.Bool
+	memo atomic.Pointer[wordMemo]
+}
+
+// takeWordMemo returns a memo no other call is using, and its index for
+// releaseWordMemo; nil and -1 when all are in use.
+func takeWordMemo() (*wordMemo, int) {
+	for i := range wordMemos {
+		e := &wordMemos[i]
+		if !e.busy.CompareAndSwap(false, true) {
+			continue
+		}
+		m := e.memo.Load()
+		if m == nil {
+			m = new(wordMemo)
+			e.memo.Store(m)
+		}
+		return m, i
+	}
+	return nil, -1
+}
+
+// releaseWordMemo gives back the memo takeWordMemo returned with index i.
+func releaseWordMemo(i int) {
+	if i >= 0 {
+		wordMemos[i].busy.Store(false)
+	}
+}
+
+// wordMemoHash picks w's set from its length and its first and last
+// bytes (eight of each, or four, or all of a word shorter than that).
+func wordMemoHash(w string) uint64 {
+	var a uint64
+	switch n := len(w); {
+	case n >= 8:
+		a = load64(w, 0) ^ load64(w, n-8)*0xC2B2AE3D27D4EB4F
+	case n >= 4:
+		a = uint64(load32(w, 0)) | uint64(load32(w, n-4))<<32
+	default:
+		for i := 0; i < n; i++ {
+			a = a<<8 | uint64(w[i])
+		}
+	}
+	return ((a ^ uint64(len(w))) * 0x9E3779B97F4A7C15) >> (64 - wordMemoBits)
+}
+
+// load32 reads s[i:i+4] as a little-endian word (one load).
+func load32(s string, i int) uint32 {
+	s = s[i : i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+// find returns the slot that holds w, or nil (also when m is nil).
+func (m *wordMemo) find(w string) *wordMemoSlot {
+	if m == nil || len(w) > wordMemoWord {
+		return nil
+	}
+	set := &m.sets[wordMemoHash(w)]
+	for k := range set {
+		if sl := &set[k]; int(sl.n) == len(w) && string(sl.word[:sl.n]) == w {
+			return sl
+		}
+	}
+	return nil
+}
+
+// put stores what is known of w, which find did not find.
+func (m *wordMemo) put(w string, info *tokInfo) {
+	if m == nil || len(w) > wordMemoWord {
+		return
+	}
+	set := &m.sets[wordMemoHash(w)]
+	set[1] = set[0]
+	set[0].n = uint8(copy(set[0].word[:], w))
+	set[0].info = *info
+}
+
 var namePool = sync.Pool{New: func() any { return new(nameScratch) }}
 
 // nameCtx answers the questions detectNames asks about a token, computing
 // each answer once.
 type nameCtx struct {
-	s    string
-	toks []token
-	inf  []tokInfo
+	s     string
+	toks  []token
+	inf   []tokInfo
+	words *wordMemo
 }
 
 // is reports whether token i, lower-cased, is in one of the wordClasses
@@ -655,13 +736,17 @@ func (c *nameCtx) is(i int, mask uint8) bool {
 	return in.words&mask != 0
 }
 
-// isPlace is isPlace of token i's word, memoised.
+// isPlace is isPlace of token i's word, memoised (in the word memo too).
 func (c *nameCtx) isPlace(i int) bool {
 	in := &c.inf[i]
 	if in.place == 0 {
+		w := c.toks[i].word(c.s)
 		in.place = placeNo
-		if isPlace(c.toks[i].word(c.s)) {
+		if isPlace(w) {
 			in.place = placeYes
+		}
+		if memo := c.words.find(w); memo != nil {
+			memo.info.place = in.place
 		}
 	}
 	return in.place == placeYes
@@ -712,7 +797,9 @@ func detectNamesIn(tx *text, out []match) []match {
 	}
 	inf := sc.inf[:len(toks)]
 	clear(inf)
-	c := &nameCtx{s: s, toks: toks, inf: inf}
+	memo, mi := takeWordMemo()
+	defer releaseWordMemo(mi)
+	c := &nameCtx{s: s, toks: toks, inf: inf, words: memo}
 	// One analysis, reused: it is some 500 bytes, and lowerInto starts it
 	// afresh for each word.
 	var a lexAnalysis
@@ -721,8 +808,14 @@ func detectNamesIn(tx *text, out []match) []match {
 		if t.runes < 2 || t.placeholder() {
 			continue
 		}
-		// One lower-casing serves the small word sets and the lexicon.
+		// What the word alone says (its runes and case are the word's
+		// too) is remembered.
 		w := t.word(s)
+		if memo := c.words.find(w); memo != nil {
+			inf[i] = memo.info
+			continue
+		}
+		// One lower-casing serves the small word sets and the lexicon.
 		lowered := a.lowerInto(w)
 		if lowered && t.runes <= 20 {
 			inf[i].words = wordKnown | wordClass(a.word(), a.ph[a.wn])
@@ -730,13 +823,13 @@ func detectNamesIn(tx *text, out []match) []match {
 		// A lower-case word that can never be a name ("on", "ja", "the")
 		// needs no lexicon lookup: its hit is only read for names and for
 		// capitalised words.
-		if !lowered || !t.upper() && c.is(i, wordNotName) {
-			continue // (a word too long to lower-case is no name either)
+		if lowered && (t.upper() || !c.is(i, wordNotName)) {
+			if h, ok := a.lookup(w); ok {
+				inf[i].hit, inf[i].known = h, true
+				inf[i].common = isCommonWord(w)
+			}
 		}
-		if h, ok := a.lookup(w); ok {
-			inf[i].hit, inf[i].known = h, true
-			inf[i].common = isCommonWord(w)
-		}
+		c.words.put(w, &inf[i])
 	}
 	for i := range toks {
 		t := &toks[i]
@@ -813,20 +906,22 @@ func detectNamesIn(tx *text, out []match) []match {
 			anyName = true
 		}
 	}
-	if anyName {
-		for i := range toks {
-			t := &toks[i]
-			if !inf[i].name && t.upper() && t.runes > 1 && !t.placeholder() && has(i) {
-				inf[i].name = true
-			}
+	if !anyName {
+		// No token is a name: the rules below start from one.
+		return spelledNames(s, toks, out)
+	}
+	for i := range toks {
+		t := &toks[i]
+		if !inf[i].name && t.upper() && t.runes > 1 && !t.placeholder() && has(i) {
+			inf[i].name = true
 		}
-		// A map cleared keeps its size: one grown on a long text is not
-		// kept for the questions after it.
-		if len(sc.named) > 64 {
-			sc.named = nil
-		} else {
-			clear(sc.named)
-		}
+	}
+	// A map cleared keeps its size: one grown on a long text is not kept
+	// for the questions after it.
+	if len(sc.named) > 64 {
+		sc.named = nil
+	} else {
+		clear(sc.named)
 	}
 	// An unknown capitalised word right before a surname: "Sergej Volkov".
 	// A word of one letter was never asked whether it is a place (it is not).

@@ -45,6 +45,11 @@ func normalize(s string) normalized {
 			i++
 			continue
 		}
+		if isLatin1(s, i) {
+			// À…ÿ, the ä and ö of most questions: never folded.
+			i += 2
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if _, ok := fold(r); ok {
 			first = i

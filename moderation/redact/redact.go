@@ -96,17 +96,23 @@ func New(opts Options) *Redactor {
 		r.keep[digitsOnly(n)] = true
 	}
 	// The order matters: of two matches with the same bounds, the
-	// earlier detector's wins (see resolve).
+	// earlier detector's wins (see resolve). It is the order of the
+	// detector indices (stable.go).
 	r.detectors = []textDetector{
-		onText(detectEmails), detectObfuscatedEmailsIn, detectIdentityCodesIn, r.detectPhonesIn, r.detectSpelledPhonesIn,
-		detectIBANsIn, detectCardsIn, detectIPsIn, onText(detectURLs), detectHandlesIn, detectPlatesIn,
-		detectAddressesIn, detectPostcodesIn, detectSchoolsIn, detectBirthDatesIn, detectNamesIn,
+		detEmail: onText(detectEmails), detObfEmail: detectObfuscatedEmailsIn, detID: detectIdentityCodesIn,
+		detPhone: r.detectPhonesIn, detSpelled: r.detectSpelledPhonesIn, detIBAN: detectIBANsIn, detCard: detectCardsIn,
+		detIP: detectIPsIn, detURL: onText(detectURLs), detHandle: detectHandlesIn, detPlate: detectPlatesIn,
+		detAddress: detectAddressesIn, detPostcode: detectPostcodesIn, detSchool: detectSchoolsIn,
+		detDate: detectBirthDatesIn, detName: detectNamesIn,
 	}
 	return r
 }
 
-// redactOnce is one pass of the detectors over s.
-func (r *Redactor) redactOnce(s string) Result {
+// redactOnce is one pass of the detectors in set over s. It also fills
+// plan with what the next pass would read, and where it may find
+// something new (see recheck).
+func (r *Redactor) redactOnce(s string, set detectorSet, plan *recheckPlan) Result {
+	plan.text, plan.windows = "", plan.windows[:0]
 	// Detectors read the normalised text, where evasions (zero-width
 	// characters, look-alike letters, fullwidth digits) are folded away;
 	// their spans are mapped back and cut out of the text as written.
@@ -114,24 +120,30 @@ func (r *Redactor) redactOnce(s string) Result {
 	defer n.release()
 	sc := scratchPool.Get().(*redactScratch)
 	defer scratchPool.Put(sc)
-	sc.t = scanText(n.text, sc.t.words[:0], sc.t.digitRuns[:0])
-	ms := sc.ms[:0]
-	for _, d := range r.detectors {
-		ms = d(&sc.t, ms)
-	}
+	sc.t = scanText(n.text, sc.t.words[:0], sc.t.digitRuns[:0], sc.t.keyed[:0])
+	ms := r.detect(&sc.t, set, sc.ms[:0])
 	sc.ms = ms
 	if len(ms) == 0 {
 		return Result{Text: s, Spans: []Span{}}
 	}
-	ms = resolve(ms)
-	for i := range ms {
-		ms[i].start, ms[i].end = n.span(ms[i].start, ms[i].end)
+	ms, lossy := resolve(ms)
+	// The next pass reads this pass's normalised text with the same
+	// placeholders (normalising goes rune by rune, so it makes no
+	// difference whether it comes before or after the replacement):
+	// recheck looks at that, and at the last byte of what each placeholder
+	// replaced.
+	ps := sc.ps[:0]
+	var nb strings.Builder
+	if n.orig != nil {
+		nb.Grow(len(n.text))
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	spans := make([]Span, 0, len(ms))
-	last := 0
+	last, nlast := 0, 0
 	for _, m := range ms {
+		ns, ne := m.start, m.end
+		m.start, m.end = n.span(ns, ne)
 		b.WriteString(s[last:m.start])
 		start := b.Len()
 		b.WriteByte('[')
@@ -139,28 +151,65 @@ func (r *Redactor) redactOnce(s string) Result {
 		b.WriteByte(']')
 		spans = append(spans, Span{Kind: m.kind, Start: start, End: b.Len()})
 		last = m.end
+		p := placeholder{start: start, end: b.Len(), replacedLast: n.text[ne-1]}
+		if n.orig != nil {
+			nb.WriteString(n.text[nlast:ns])
+			p.start = nb.Len()
+			nb.WriteByte('[')
+			nb.WriteString(string(m.kind))
+			nb.WriteByte(']')
+			p.end = nb.Len()
+			nlast = ne
+		}
+		ps = append(ps, p)
 	}
 	b.WriteString(s[last:])
-	return Result{Text: b.String(), Spans: spans}
+	res := Result{Text: b.String(), Spans: spans}
+	next := res.Text
+	if n.orig != nil {
+		nb.WriteString(n.text[nlast:])
+		next = nb.String()
+	}
+	sc.ps = ps
+	if lossy {
+		plan.text, plan.windows = next, append(plan.windows, recheckWindow{0, len(next), allDetectors})
+	} else {
+		recheck(next, ps, plan)
+	}
+	return res
+}
+
+// detect appends the matches of the detectors in set on t to ms.
+func (r *Redactor) detect(t *text, set detectorSet, ms []match) []match {
+	for k, d := range r.detectors {
+		if set&(1<<k) != 0 {
+			ms = d(t, ms)
+		}
+	}
+	return ms
 }
 
 // redactScratch is the memory of one pass (redactOnce), pooled: the pre-scan
 // (which the detectors, called through function values, would otherwise
-// move to the heap) and the match buffer.
+// move to the heap), the match buffer and the placeholders made.
 type redactScratch struct {
 	t  text
 	ms []match
+	ps []placeholder
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(redactScratch) }}
 
 // resolve orders matches and drops those overlapping an earlier, longer one.
+// It reports whether a dropped match began before the one that replaced it:
+// then a piece of it is left next to the placeholder, unredacted.
 //
-// slices.SortFunc runs the same pattern-defeating quicksort as sort.Slice
-// did here (both are generated from one template), so matches with equal
-// bounds keep the order they always had, without sort.Slice's allocations.
-func resolve(ms []match) []match {
-	slices.SortFunc(ms, func(a, b match) int {
+// The sort is stable, so of matches with equal bounds the earlier
+// detector's comes first and wins. (An unstable sort keeps that order only
+// on short slices, where it sorts by insertion; on a long text the kind of
+// such a match depended on the rest of the list.)
+func resolve(ms []match) ([]match, bool) {
+	slices.SortStableFunc(ms, func(a, b match) int {
 		switch {
 		case a.start != b.start:
 			return cmp.Compare(a.start, b.start)
@@ -170,10 +219,12 @@ func resolve(ms []match) []match {
 		return 0
 	})
 	out := ms[:0]
+	lossy := false
 	for _, m := range ms {
 		if n := len(out); n > 0 && m.start < out[n-1].end {
 			prev := &out[n-1]
 			if m.end-m.start > prev.end-prev.start {
+				lossy = lossy || prev.start < m.start
 				*prev = m
 			} else if m.end > prev.end {
 				prev.end = m.end
@@ -182,7 +233,7 @@ func resolve(ms []match) []match {
 		}
 		out = append(out, m)
 	}
-	return out
+	return out, lossy
 }
 
 // detectEmails finds addresses around each '@': a local part of letters,

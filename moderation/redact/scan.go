@@ -25,10 +25,16 @@ type text struct {
 	// cursors look in s themselves.
 	words     []wordSpan
 	digitRuns []wordSpan
-	listed    bool
+	// keyed are the indices of the listed words with keys, for
+	// wordCursor.nextWith.
+	keyed  []int32
+	listed bool
 	// otherMarks: a word holds a combining mark that is not a
 	// non-spacing one (Mc, Me), where tokenize would end a token.
 	otherMarks bool
+	// keys is the union of the listed words' keys: a detector whose key
+	// no word has may skip the text.
+	keys uint8
 }
 
 type wordSpan struct {
@@ -43,6 +49,7 @@ type wordSpan struct {
 const (
 	wordUpperFirst uint8 = 1 << iota // the first letter is upper case
 	wordAnyLower                     // a letter is lower case
+	wordSentStart                    // a sentence starts here, by tokenize's rules for the bytes before
 )
 
 // Word keys: which word-level detectors may care about a word, by its
@@ -55,7 +62,6 @@ const (
 	keyEmailAt                       // detectObfuscatedEmails: a spelled '@' after a space
 	keyPlate                         // detectPlates: a short word next to digits
 	keySpelledZero                   // spelledNextAnchor: a zero word or "plus"
-	keyInst                          // detectSchools: may end with an institution form (instIndex.mayEnd)
 )
 
 // wordKeyTable maps the first two bytes of a word (folded, as txKey2) to
@@ -94,9 +100,6 @@ func wordKeyBits(s string, ws, we int) uint8 {
 			m &^= keyEmailAt
 		}
 	}
-	if n >= 4 && instIndex.mayEnd(s[ws:we]) {
-		m |= keyInst
-	}
 	if n >= 2 && n <= 6 && (we+1 < len(s) && (txIsDigit(s[we]) || (s[we] == '-' || s[we] == ' ') && txIsDigit(s[we+1])) ||
 		ws > 0 && (txIsDigit(s[ws-1]) || ws >= 2 && s[ws-1] == ' ' && txIsDigit(s[ws-2]))) {
 		m |= keyPlate
@@ -110,15 +113,21 @@ func plainText(s string) text {
 }
 
 // scanText lists the words and digit runs of s in one pass, appending
-// them to words and digitRuns.
-func scanText(s string, words, digitRuns []wordSpan) text {
+// them to words and digitRuns, and the indices of the words with keys to
+// keyed.
+func scanText(s string, words, digitRuns []wordSpan, keyed []int32) text {
 	t := text{s: s, listed: true}
 	i := 0
+	// sent applies tokenize's rules for sentence starts to the bytes
+	// between words: a sentence starts after . ! ? … and a line break, not
+	// after a digit or other punctuation; spaces, quotes, brackets,
+	// dashes, commas and non-ASCII symbols change nothing.
+	sent := true
 	for {
 		// Skip to the next word, noting digits: they never occur inside a
 		// word, nor inside a multi-byte rune, so every one is seen here.
 		for i < len(s) {
-			switch txClass[s[i]] {
+			switch c := s[i]; txClass[c] {
 			case 1:
 				goto found
 			case 2:
@@ -126,13 +135,23 @@ func scanText(s string, words, digitRuns []wordSpan) text {
 				digitRuns = append(digitRuns, wordSpan{start: int32(i), end: int32(e)})
 				t.digits += e - i
 				i = e
+				sent = false
 			case 3:
 				r, n := utf8.DecodeRuneInString(s[i:])
 				if r != utf8.RuneError && unicode.IsLetter(r) {
 					goto found
 				}
+				if r == '…' {
+					sent = true
+				}
 				i += n
 			default:
+				switch tokClass[c] {
+				case tcOther:
+					sent = false
+				case tcSentEnd:
+					sent = true
+				}
 				i++
 			}
 		}
@@ -141,6 +160,10 @@ func scanText(s string, words, digitRuns []wordSpan) text {
 		// The word itself, as txNextWord extends it, with the case of its
 		// letters and its length in runes for the name tokens (tokensOf).
 		w := wordSpan{start: int32(i)}
+		if sent {
+			w.cases = wordSentStart
+		}
+		sent = false
 		j := i
 		for j < len(s) {
 			c := s[j]
@@ -193,10 +216,14 @@ func scanText(s string, words, digitRuns []wordSpan) text {
 		}
 		w.end = int32(j)
 		w.keys = wordKeyBits(s, i, j)
+		if w.keys != 0 {
+			t.keys |= w.keys
+			keyed = append(keyed, int32(len(words)))
+		}
 		words = append(words, w)
 		i = j
 	}
-	t.words, t.digitRuns = words, digitRuns
+	t.words, t.digitRuns, t.keyed = words, digitRuns, keyed
 	return t
 }
 
@@ -229,8 +256,9 @@ func (c *digitCursor) next(i int) int {
 
 // wordCursor steps through the words of a text for one detector.
 type wordCursor struct {
-	t *text
-	k int // t.words[:k] end at or before the last position asked for
+	t  *text
+	k  int // t.words[:k] end at or before the last position asked for
+	kk int // the words of t.keyed[:kk] come before it, for nextWith
 }
 
 func (t *text) cursor() wordCursor { return wordCursor{t: t} }
@@ -295,11 +323,11 @@ func (c *wordCursor) nextWith(i int, key uint8) (int, int) {
 		}
 		return len(t.s), len(t.s)
 	}
-	for c.k < len(t.words) && (int(t.words[c.k].start) < i || t.words[c.k].keys&key == 0) {
-		c.k++
+	// Only the words with keys are looked at.
+	for ; c.kk < len(t.keyed); c.kk++ {
+		if w := &t.words[t.keyed[c.kk]]; int(w.start) >= i && w.keys&key != 0 {
+			return int(w.start), int(w.end)
+		}
 	}
-	if c.k == len(t.words) {
-		return len(t.s), len(t.s)
-	}
-	return int(t.words[c.k].start), int(t.words[c.k].end)
+	return len(t.s), len(t.s)
 }

@@ -313,17 +313,37 @@ func detectSchoolsIn(t *text, out []match) []match {
 	n := 0                 // valid words in the ring
 	pendingAfter := false  // the word before was "Lastenkoti", "barnhemmet"…
 	pendingAgree := ""     // …or "päiväkodissa": a name in the same case may follow
+	cand := 0              // listed words before t.words[cand] are no candidates (schoolCandidate)
 	for i := 0; i < len(s); {
-		ws, we, keys := words.nextKeys(i)
+		if t.listed && !pendingAfter && pendingAgree == "" {
+			// Only a candidate or the word after one can make a match, and
+			// only the four words before a candidate can matter to it: skip
+			// to the fifth before the next candidate, as if the ring had
+			// been reset there. The words skipped are single words (one
+			// joined to the next is a candidate), so the one skipped to
+			// starts a word as the loop would, and the ring it builds holds
+			// the same four words with the same gaps.
+			k := words.k
+			for k < len(t.words) && int(t.words[k].end) <= i {
+				k++
+			}
+			cand = max(cand, k)
+			for cand < len(t.words) && !schoolCandidate(s, t.words[cand]) {
+				cand++
+			}
+			if cand == len(t.words) {
+				break
+			}
+			if cand-k > len(ring) {
+				i, n = int(t.words[cand-len(ring)-1].start), 0
+			}
+		}
+		ws, we := words.next(i)
 		if ws >= len(s) {
 			break
 		}
-		// The keys are the letter run's; a word extended over a hyphen
-		// ends elsewhere and is tested in full.
-		extended := false
-		if e := schoolWordExtend(s, we); e != we {
-			we, extended = e, true
-		}
+		// A word extended over a hyphen is tested in full.
+		we = schoolWordExtend(s, we)
 		i = we
 		// txNextWord starts after a non-letter: only digits and marks
 		// glue a word to the one before.
@@ -338,9 +358,8 @@ func detectSchoolsIn(t *text, out []match) []match {
 		var f *instForm // set when isInst
 		var p int
 		var isInst bool
-		// Every institution form has four bytes or more; keyInst is
-		// instOf's first test.
-		if len(w) >= 4 && (extended || keys&keyInst != 0) {
+		// Every institution form has four bytes or more.
+		if len(w) >= 4 {
 			f, p, isInst = instOf(w)
 		}
 		if pendingAfter && cur.gap && !isInst {
@@ -384,6 +403,23 @@ func detectSchoolsIn(t *text, out []match) []match {
 		out = schoolPropagate(t, out, first)
 	}
 	return out
+}
+
+// schoolCandidate reports whether the listed word w is one that
+// detectSchoolsIn acts on: an institution word, "home", or a word joined
+// to the next (schoolWordExtend), which is tested in full.
+func schoolCandidate(s string, w wordSpan) bool {
+	ws, we := int(w.start), int(w.end)
+	switch {
+	case we+1 < len(s) && (s[we] == '-' || s[we] == '\''):
+		return true
+	case we-ws < 4:
+		return false
+	case we-ws == 4 && s[ws]|0x20 == 'h' && s[ws+1]|0x20 == 'o' && s[ws+2]|0x20 == 'm' && s[ws+3]|0x20 == 'e':
+		return true // "home", in any case
+	}
+	// instIndex.mayEnd is instOf's first test, and rejects most words.
+	return instIndex.mayEnd(s[ws:we]) && schoolIsInst(s[ws:we])
 }
 
 func schoolChildrens(s string, w schoolWord) bool {

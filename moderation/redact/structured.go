@@ -464,39 +464,54 @@ type txSuffixIndex struct {
 	last    txPairs
 	tail    [4096 / 64]uint64
 	tailLen int
+	longest int // the length of the longest form
 	buckets [][]int
-	forms   []string
+	// byTail holds the forms by their last tailLen bytes, longer first:
+	// the forms a word of ASCII and Latin-1 letters may end with.
+	byTail map[uint32][]int
+	forms  []string
 }
 
-// txTailHash hashes the last n bytes (n ≤ 8) of w with ASCII letters
-// folded: h = (h + c) * 0x9E3779B1 byte by byte, from h = 0. Unrolled, that
-// is the sum of each byte times a power of the multiplier (mod 2^32),
-// which is computed here with independent multiplications rather than a
-// chain of them.
+// txTailKey is the last n bytes (n ≤ 4) of lw as a number.
+func txTailKey(lw []byte, n int) uint32 {
+	var k uint32
+	for _, c := range lw[len(lw)-n:] {
+		k = k<<8 | uint32(c)
+	}
+	return k
+}
+
+// txTailHash hashes the last n bytes (n ≤ 4) of w with ASCII letters
+// folded: the bytes as a little-endian number, its upper-case letters
+// folded all at once, times 0x9E3779B1 (mod 2^32), top twelve bits.
 func txTailHash(w string, n int) uint {
-	h := uint32(0)
-	tail := w[len(w)-n:]
-	for k := 0; k < len(tail); k++ {
-		h += uint32(txFoldTab[tail[k]]) * txTailPow[len(tail)-k]
+	var x uint32
+	if len(w) >= 4 {
+		t := w[len(w)-4:]
+		x = (uint32(t[0]) | uint32(t[1])<<8 | uint32(t[2])<<16 | uint32(t[3])<<24) >> (8 * (4 - n))
+	} else {
+		for k, c := range []byte(w[len(w)-n:]) {
+			x |= uint32(c) << (8 * k)
+		}
 	}
-	return uint(h >> 20)
+	// A byte below 0x80 is 'A'…'Z' when adding 0x3f sets its top bit and
+	// adding 0x25 does not; then it gains 0x20.
+	lo := x & 0x7f7f7f7f
+	upper := (lo + 0x3f3f3f3f) &^ (lo + 0x25252525) &^ x & 0x80808080
+	x |= upper >> 2
+	return uint((x * 0x9E3779B1) >> 20)
 }
-
-// txTailPow[k] is 0x9E3779B1 to the power k, mod 2^32.
-var txTailPow = func() (p [9]uint32) {
-	p[0] = 1
-	for k := 1; k < len(p); k++ {
-		p[k] = p[k-1] * 0x9E3779B1
-	}
-	return p
-}()
 
 func newTxSuffixIndex(forms []string) *txSuffixIndex {
-	x := &txSuffixIndex{forms: forms, tailLen: 4}
+	x := &txSuffixIndex{forms: forms, tailLen: 4} // at most 4: txTailHash
 	for _, f := range forms {
 		x.tailLen = min(x.tailLen, len(f))
 	}
 	for i, f := range forms {
+		if len(f) > txSuffixMax {
+			panic("redact: txSuffixIndex form too long: " + f)
+		}
+		x.longest = max(x.longest, len(f))
 		b := x.last.put(txLast2(f))
 		for len(x.buckets) <= b {
 			x.buckets = append(x.buckets, nil)
@@ -507,7 +522,15 @@ func newTxSuffixIndex(forms []string) *txSuffixIndex {
 			x.tail[h>>6] |= 1 << (h & 63)
 		}
 	}
+	x.byTail = map[uint32][]int{}
+	for i, f := range forms {
+		k := txTailKey([]byte(f), x.tailLen)
+		x.byTail[k] = append(x.byTail[k], i)
+	}
 	for _, l := range x.buckets {
+		sort.SliceStable(l, func(p, q int) bool { return len(forms[l[p]]) > len(forms[l[q]]) })
+	}
+	for _, l := range x.byTail {
 		sort.SliceStable(l, func(p, q int) bool { return len(forms[l[p]]) > len(forms[l[q]]) })
 	}
 	return x
@@ -532,6 +555,27 @@ func (x *txSuffixIndex) find(w string) (int, bool) {
 	if !x.mayEnd(w) {
 		return 0, false
 	}
+	// The forms are lower case; a tail of ASCII and Latin-1 letters
+	// lower-cased once compares byte for byte with the forms that end as
+	// it does, as strings.EqualFold would (it folds no other rune to those
+	// bytes; a form that would start inside a rune there matches in
+	// neither).
+	var buf [txSuffixMax]byte
+	tail := w[max(0, len(w)-x.longest):]
+	for len(tail) > 0 && !utf8.RuneStart(tail[0]) {
+		tail = tail[1:]
+	}
+	if lw, simple := txFoldLatin1(buf[:0], tail); simple {
+		if len(lw) < x.tailLen {
+			return 0, false
+		}
+		for _, i := range x.byTail[txTailKey(lw, x.tailLen)] {
+			if f := x.forms[i]; len(f) <= len(lw) && string(lw[len(lw)-len(f):]) == f {
+				return i, true
+			}
+		}
+		return 0, false
+	}
 	b, ok := x.last.get(txLast2(w))
 	if !ok {
 		return 0, false
@@ -543,6 +587,28 @@ func (x *txSuffixIndex) find(w string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// txSuffixMax bounds the length of the forms of a txSuffixIndex.
+const txSuffixMax = 32
+
+// txFoldLatin1 appends s to dst with ASCII letters and two-byte Latin-1
+// letters (0xC3 b) lower-cased, and reports whether s held nothing else:
+// otherwise the result is not to be used.
+func txFoldLatin1(dst []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf:
+			dst = append(dst, txFoldTab[c])
+		case isLatin1(s, i):
+			dst = append(dst, c, latin1Lower(s[i+1]))
+			i++
+		default:
+			return dst, false
+		}
+	}
+	return dst, true
 }
 
 // txLower writes w in lower case into buf and returns the bytes, or false
@@ -1157,8 +1223,8 @@ func detectURLs(s string, out []match) []match {
 	if len(s) < 4 {
 		return out
 	}
-	done := 0
 	// Scheme URLs.
+	first := len(out)
 	for i := 0; i < len(s); {
 		k := strings.Index(s[i:], "://")
 		if k < 0 {
@@ -1186,9 +1252,13 @@ func detectURLs(s string, out []match) []match {
 			continue
 		}
 		out = append(out, match{KindURL, st, end})
-		i, done = end, end
+		i = end
 	}
-	// Domains around each dot.
+	// Domains around each dot. done is the end of the last URL before the
+	// dot: only the scheme URLs before it count (one further on must not
+	// hide the domains before it), which k walks.
+	schemes := out[first:]
+	done, k := 0, 0
 	for i := strings.IndexByte(s, '.'); i >= 0 && i < len(s); {
 		d := i
 		next := func(from int) int {
@@ -1200,6 +1270,9 @@ func detectURLs(s string, out []match) []match {
 				return -1
 			}
 			return from + k
+		}
+		for ; k < len(schemes) && schemes[k].start <= d; k++ {
+			done = max(done, schemes[k].end)
 		}
 		if d < done || d == 0 || d+2 >= len(s) || !txIsASCIIAlnum(s[d-1]) || !txIsASCIILetter(s[d+1]) {
 			i = next(d + 1)
@@ -1726,7 +1799,7 @@ func detectObfuscatedEmails(s string, out []match) []match {
 // word list.
 func detectObfuscatedEmailsIn(t *text, out []match) []match {
 	s := t.s
-	if len(s) < 8 {
+	if len(s) < 8 || t.listed && t.keys&keyEmailAt == 0 && !emailMayHaveBracketAt(s) {
 		return out
 	}
 	words := t.cursor()
@@ -1782,6 +1855,29 @@ func detectObfuscatedEmailsIn(t *text, out []match) []match {
 		i = de
 	}
 	return out
+}
+
+// emailMayHaveBracketAt reports whether s may hold one of
+// emailAtBrackets: an '@', or a bracket before 'a', 'ä' or '@' in either
+// case. Without one, only a spelled marker (a word with keyEmailAt) is
+// left to find.
+func emailMayHaveBracketAt(s string) bool {
+	if strings.IndexByte(s, '@') >= 0 {
+		return true
+	}
+	for _, b := range [...]byte{'(', '[', '{', '<'} {
+		for i := strings.IndexByte(s, b); i >= 0; {
+			if i+1 < len(s) && (s[i+1]|0x20 == 'a' || s[i+1] == 0xC3) {
+				return true
+			}
+			k := strings.IndexByte(s[i+1:], b)
+			if k < 0 {
+				break
+			}
+			i += 1 + k
+		}
+	}
+	return false
 }
 
 // emailBrackets are the bytes a bracketed marker or an '@' starts with.
@@ -2034,6 +2130,11 @@ func detectSpelledPhones(s string, out []match) []match {
 func spelledPhones(t *text, out []match, keep map[string]bool) []match {
 	s := t.s
 	if len(s) < 7 {
+		return out
+	}
+	// Without a '0', a '+' or a word with keySpelledZero there is no
+	// anchor (spelledNextAnchor).
+	if t.listed && t.keys&keySpelledZero == 0 && strings.IndexByte(s, '0') < 0 && strings.IndexByte(s, '+') < 0 {
 		return out
 	}
 	words := t.cursor()

@@ -163,6 +163,8 @@ func TestDetectURLs(t *testing.T) {
 		{"olen 14v, 20 €, lastensuojelulaki 417/2007 40 §, soita 116 111", nil},
 		{"COVID-19 ja kuva.jpg ja video.mp4", nil},
 		{"https://", nil},
+		// A scheme URL further on hides no domain before it.
+		{"facebook.com/jenna.k.77 ja https://x.fi/a", []string{"facebook.com/jenna.k.77", "https://x.fi/a"}},
 	})
 }
 
