@@ -2,6 +2,7 @@ package tests
 
 import (
 	"database/sql"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -70,17 +71,35 @@ func TestStaffCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "audit log intact: 4 entries") {
 		t.Fatalf("audit verify: %d %q", code, out)
 	}
-	db, err := sql.Open("sqlite3", dbPath)
+	// Each kind of tampering, with raw SQL on a copy of the intact log,
+	// makes verify exit 1 naming the first bad entry.
+	pristine, err := os.ReadFile(dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if _, err := db.Exec("UPDATE audit_log SET actor = 'someone' WHERE id = 2"); err != nil {
-		t.Fatal(err)
-	}
-	_, errOut, code := kysy("", "audit", "verify")
-	if code != 1 || !strings.Contains(errOut, "audit entry 2: hash does not match") {
-		t.Fatalf("tampered audit verify: %d %q", code, errOut)
+	for _, tc := range []struct {
+		name, sql, want string
+	}{
+		{"altered", "UPDATE audit_log SET actor = 'someone' WHERE id = 2", "audit entry 2: hash does not match"},
+		{"removed", "DELETE FROM audit_log WHERE id = 2", "audit entry 3: expected entry 2 next"},
+		{"reordered", "UPDATE audit_log SET id = 100 WHERE id = 2; UPDATE audit_log SET id = 2 WHERE id = 3; UPDATE audit_log SET id = 3 WHERE id = 100", "audit entry 2: previous hash does not match"},
+	} {
+		if err := os.WriteFile(dbPath, pristine, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sql.Open("sqlite3", dbPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.Exec(tc.sql)
+		db.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		_, errOut, code := kysy("", "audit", "verify")
+		if code != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: verify exited %d with %q, want 1 and %q", tc.name, code, errOut, tc.want)
+		}
 	}
 }
 
