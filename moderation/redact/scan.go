@@ -12,6 +12,7 @@ package redact
 // list (plainText), where the cursor falls back to txNextWord.
 
 import (
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -64,11 +65,14 @@ const (
 	keySpelledZero                   // spelledNextAnchor: a zero word or "plus"
 )
 
-// wordKeyTable maps the first two bytes of a word (folded, as txKey2) to
-// the lists whose words start with them: 64 KB, one load per word, where
-// the lists' own txPairs cost a hash probe each.
-var wordKeyTable = func() *[1 << 16]uint8 {
-	var t [1 << 16]uint8
+// wordKeyRow and wordKeyRows map the first two bytes of a word (folded,
+// as txKey2) to the lists whose words start with them, where the lists'
+// own txPairs cost a hash probe each: one load for the row of the first
+// byte, and one in that row for the second. Only the first bytes some
+// list's word starts with have a row (row 0, all zero, serves the rest),
+// so the table is a few kilobytes and stays in the cache.
+var wordKeyRow, wordKeyRows = func() (*[256]uint8, [][256]uint8) {
+	var full [1 << 16]uint8
 	for _, l := range []struct {
 		t   *txPairs
 		bit uint8
@@ -77,18 +81,32 @@ var wordKeyTable = func() *[1 << 16]uint8 {
 		for h, used := range l.t.used {
 			if used {
 				k := l.t.keys[h]
-				t[uint16(k[0])<<8|uint16(k[1])] |= l.bit
+				full[uint16(k[0])<<8|uint16(k[1])] |= l.bit
 			}
 		}
 	}
-	return &t
+	var row [256]uint8
+	rows := make([][256]uint8, 1, 32)
+	for a := range 256 {
+		var r [256]uint8
+		copy(r[:], full[a<<8:(a+1)<<8])
+		if r == ([256]uint8{}) {
+			continue
+		}
+		if len(rows) == 256 {
+			panic("redact: too many word key rows")
+		}
+		row[a] = uint8(len(rows))
+		rows = append(rows, r)
+	}
+	return &row, rows
 }()
 
 // wordKeyBits returns the word keys of the word s[ws:we].
 func wordKeyBits(s string, ws, we int) uint8 {
 	n := we - ws
 	k := txKey2(s, ws)
-	m := wordKeyTable[uint16(k[0])<<8|uint16(k[1])]
+	m := wordKeyRows[wordKeyRow[k[0]]][k[1]]
 	if m != 0 {
 		if n < 3 || n > 12 {
 			m &^= keyAddrCue
@@ -166,6 +184,16 @@ func scanText(s string, words, digitRuns []wordSpan, keyed []int32) text {
 		sent = false
 		j := i
 		for j < len(s) {
+			// A run of lower-case ASCII letters, eight bytes at a time:
+			// each is a letter that only adds wordAnyLower.
+			if j+8 <= len(s) {
+				if k := lowerASCIIRun(load64(s, j)); k > 0 {
+					w.cases |= wordAnyLower
+					w.runes += int32(k)
+					j += k
+					continue
+				}
+			}
 			c := s[j]
 			if txClass[c] == 1 {
 				if c >= 'a' {
@@ -225,6 +253,17 @@ func scanText(s string, words, digitRuns []wordSpan, keyed []int32) text {
 	}
 	t.words, t.digitRuns, t.keyed = words, digitRuns, keyed
 	return t
+}
+
+// lowerASCIIRun returns how many of the eight bytes of x (little-endian:
+// the first byte lowest) from the first on are 'a'…'z'. A byte below 0x80
+// is one when adding 0x1f sets its top bit (it is 'a' or more) and adding
+// 0x05 does not (it is 'z' or less); neither sum carries into the next
+// byte.
+func lowerASCIIRun(x uint64) int {
+	lo := x & 0x7f7f7f7f7f7f7f7f
+	lower := (lo + 0x1f1f1f1f1f1f1f1f) &^ (lo + 0x0505050505050505) &^ x & 0x8080808080808080
+	return bits.TrailingZeros64(^lower&0x8080808080808080) >> 3
 }
 
 // digitCursor steps through the digits of a text for one detector.

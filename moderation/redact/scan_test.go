@@ -197,3 +197,59 @@ func TestTokensOf(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerASCIIRun checks the eight-byte run of lower-case letters
+// against a byte loop, every byte value in the first two places.
+func TestLowerASCIIRun(t *testing.T) {
+	check := func(b [8]byte) {
+		want := 0
+		for want < 8 && b[want] >= 'a' && b[want] <= 'z' {
+			want++
+		}
+		if got := lowerASCIIRun(load64(string(b[:]), 0)); got != want {
+			t.Fatalf("lowerASCIIRun(%q) = %d, want %d", b, got, want)
+		}
+	}
+	for c := 0; c < 256; c++ {
+		for d := 0; d < 256; d++ {
+			check([8]byte{byte(c), byte(d), 'a', 'z', 'q', 'm', 'b', 'y'})
+			check([8]byte{'a', 'z', 'k', byte(c), byte(d), 'x', 'A', 'e'})
+		}
+	}
+	rng := rand.New(rand.NewSource(1))
+	for range 100000 {
+		var b [8]byte
+		for k := range b {
+			b[k] = byte(rng.Intn(256))
+			if rng.Intn(4) > 0 {
+				b[k] = byte('a' - 1 + rng.Intn(28))
+			}
+		}
+		check(b)
+	}
+}
+
+// TestWordKeyRows checks that the rows hold the keys of the cue lists'
+// first two bytes, and nothing else.
+func TestWordKeyRows(t *testing.T) {
+	var want [1 << 16]uint8
+	for _, l := range []struct {
+		t   *txPairs
+		bit uint8
+	}{{&addressCues.first, keyAddrCue}, {&handleCues.first, keyHandleCue}, {emailAtKey2, keyEmailAt},
+		{spelledZeroKey2, keySpelledZero}} {
+		for h, used := range l.t.used {
+			if used {
+				k := l.t.keys[h]
+				want[uint16(k[0])<<8|uint16(k[1])] |= l.bit
+			}
+		}
+	}
+	for a := range 256 {
+		for b := range 256 {
+			if got := wordKeyRows[wordKeyRow[a]][b]; got != want[a<<8|b] {
+				t.Fatalf("keys of %#x %#x = %#x, want %#x", a, b, got, want[a<<8|b])
+			}
+		}
+	}
+}
