@@ -141,7 +141,7 @@ func (s *Service) Queue(ctx context.Context, actor *Actor, status store.Status, 
 			entries[i] = &store.AuditEntry{Actor: actor.Name, Role: string(role), Action: ActionRead,
 				TargetType: "question", TargetID: q.ID, Detail: "queue"}
 		}
-		if err := s.db.InTx(ctx, func(tx *store.DB) error { return tx.AppendAudit(ctx, entries...) }); err != nil {
+		if err := s.db.AppendReads(ctx, entries...); err != nil {
 			return nil, fmt.Errorf("queue: %w", err)
 		}
 	}
@@ -174,9 +174,8 @@ func (s *Service) Question(ctx context.Context, actor *Actor, id int64) (*Questi
 	if err != nil {
 		return nil, notFoundAs(err, errQuestionNotFound)
 	}
-	if err := s.db.InTx(ctx, func(tx *store.DB) error {
-		return s.audit(ctx, tx, actor, role, ActionRead, "question", id, "detail")
-	}); err != nil {
+	if err := s.db.AppendReads(ctx, &store.AuditEntry{Actor: actor.Name, Role: string(role), Action: ActionRead,
+		TargetType: "question", TargetID: id, Detail: "detail"}); err != nil {
 		return nil, fmt.Errorf("question: %w", err)
 	}
 	d := &QuestionDetail{Question: *q}

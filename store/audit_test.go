@@ -217,3 +217,34 @@ func TestAuditReadCounts(t *testing.T) {
 		}
 	})
 }
+
+// Reads appended without waiting for the disk chain like any entry, and
+// leave the pooled connection fully synchronous for the next change.
+func TestAppendReads(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		db.SetMaxConnsForTest(1)
+		appendN(t, db, 1)
+		for i := 0; i < 3; i++ {
+			err := db.AppendReads(ctx,
+				&store.AuditEntry{Actor: "a", Role: "moderator", Action: store.ActionQuestionRead, TargetType: "question", TargetID: 5},
+				&store.AuditEntry{Actor: "a", Role: "moderator", Action: store.ActionQuestionRead, TargetType: "question", TargetID: 6})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		appendN(t, db, 1)
+		if n, brk, err := db.VerifyAudit(ctx); err != nil || brk != nil || n != 8 {
+			t.Fatalf("verify: %d %v %v", n, brk, err)
+		}
+		reads, err := db.QuestionReads(ctx, 6)
+		if err != nil || len(reads) != 1 || reads[0].Count != 3 {
+			t.Fatalf("reads %+v %v", reads, err)
+		}
+		if db.Driver() == "sqlite" {
+			if got, err := db.PragmaForTest(ctx, "synchronous"); err != nil || got != "2" {
+				t.Fatalf("synchronous after AppendReads = %q (%v), want 2 (FULL)", got, err)
+			}
+		}
+	})
+}

@@ -17,3 +17,6 @@ func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error 
 	_, err := db.sqlDB.ExecContext(ctx, query, args...)
 	return err
 }
+
+// SetMaxConnsForTest bounds the pool, so a test can see the one connection.
+func (db *DB) SetMaxConnsForTest(n int) { db.sqlDB.SetMaxOpenConns(n) }
