@@ -88,6 +88,17 @@ func TestStaffFlowThroughTheBinary(t *testing.T) {
 		t.Fatalf("staff_reads %s, want one read by a moderator (the queue) and one by a reviewer", reads)
 	}
 
+	// Reads commit without waiting for the disk, but a crash of the
+	// process loses none: kill -9, restart, and every read is still there.
+	call(riku, "GET", fmt.Sprintf("/questions/%d", qid), "", 200)
+	s.kill()
+	s.start(t)
+	code, st = postJSON(t, s.URL+"/api/v1/receipts/lookup", fmt.Sprintf(`{"receipt":%q}`, receipt))
+	reads, _ = json.Marshal(st["staff_reads"])
+	if code != 200 || string(reads) != `[{"count":1,"role":"moderator"},{"count":2,"role":"reviewer"}]` {
+		t.Fatalf("after kill -9: %d staff_reads %s", code, reads)
+	}
+
 	if out := kysy("", "audit", "verify"); !strings.HasPrefix(out, "audit log intact: ") {
 		t.Fatalf("audit verify: %q", out)
 	}
