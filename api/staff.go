@@ -44,18 +44,65 @@ func (s *Server) staffRoutes() {
 
 	e.GET(p+"/questions", s.handleStaffQueue, mw...)
 	e.GET(p+"/questions/:id", s.handleStaffQuestion, mw...)
-	e.PATCH(p+"/questions/:id", s.handleStaffQuestionEdit, mw...)
-	e.POST(p+"/questions/:id/reject", s.handleStaffQuestionReject, mw...)
-	e.POST(p+"/questions/:id/restore", s.handleStaffQuestionRestore, mw...)
-	e.POST(p+"/questions/:id/redact", s.handleStaffQuestionRedact, mw...)
-	e.POST(p+"/questions/:id/answers", s.handleStaffAnswerCreate, mw...)
+	// PATCH /questions/:id {"text"}: edit the redacted text (redacted again).
+	e.PATCH(p+"/questions/:id", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, r editQuestionRequest) (any, error) {
+		return questionOut(s.mod.EditQuestion(ctx, a, id, r.Text))
+	}), mw...)
+	// POST /questions/:id/reject {"reason"}: the young person sees the reason.
+	e.POST(p+"/questions/:id/reject", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, r rejectRequest) (any, error) {
+		return questionOut(s.mod.Reject(ctx, a, id, r.Reason))
+	}), mw...)
+	// POST /questions/:id/restore: spam back to the inbox (extension).
+	e.POST(p+"/questions/:id/restore", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, _ noBody) (any, error) {
+		return questionOut(s.mod.Restore(ctx, a, id))
+	}), mw...)
+	// POST /questions/:id/redact {"phrase","kind"}: redact more by hand
+	// (extension); kind is a placeholder kind of SPEC §5, in any case.
+	e.POST(p+"/questions/:id/redact", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, r redactRequest) (any, error) {
+		kind := redact.Kind(strings.ToUpper(strings.TrimSpace(r.Kind)))
+		return questionOut(s.mod.RedactMore(ctx, a, id, r.Phrase, kind))
+	}), mw...)
+	// POST /questions/:id/answers {"body"} → 201 {"id", "status": "draft"}.
+	e.POST(p+"/questions/:id/answers", idAction(s, http.StatusCreated, func(ctx context.Context, a *moderation.Actor, id int64, r answerBodyRequest) (any, error) {
+		ans, err := s.mod.StartAnswer(ctx, a, id, r.Body)
+		if err != nil {
+			return nil, err
+		}
+		return answerCreatedResponse{ID: ans.ID, Status: string(ans.Status)}, nil
+	}), mw...)
 
-	e.GET(p+"/answers/:id", s.handleStaffAnswer, mw...)
-	e.PUT(p+"/answers/:id", s.handleStaffAnswerEdit, mw...)
-	e.POST(p+"/answers/:id/submit", s.handleStaffAnswerSubmit, mw...)
-	e.POST(p+"/answers/:id/approve", s.handleStaffAnswerApprove, mw...)
-	e.POST(p+"/answers/:id/request-changes", s.handleStaffAnswerRequestChanges, mw...)
-	e.POST(p+"/answers/:id/link", s.handleStaffAnswerLink, mw...)
+	// GET /answers/:id (extension).
+	e.GET(p+"/answers/:id", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, _ noBody) (any, error) {
+		return answerOut(s.mod.Answer(ctx, a, id))
+	}), mw...)
+	// PUT /answers/:id {"body"}: the author edits a draft or a sent-back answer.
+	e.PUT(p+"/answers/:id", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, r answerBodyRequest) (any, error) {
+		return answerOut(s.mod.EditAnswer(ctx, a, id, r.Body))
+	}), mw...)
+	// POST /answers/:id/submit: the author sends it to review.
+	e.POST(p+"/answers/:id/submit", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, _ noBody) (any, error) {
+		return answerOut(s.mod.SubmitAnswer(ctx, a, id))
+	}), mw...)
+	// POST /answers/:id/approve: a reviewer who is not the author (403 four_eyes).
+	e.POST(p+"/answers/:id/approve", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, _ noBody) (any, error) {
+		return answerOut(s.mod.Approve(ctx, a, id))
+	}), mw...)
+	// POST /answers/:id/request-changes {"comment"}: back to the author.
+	e.POST(p+"/answers/:id/request-changes", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, r requestChangesRequest) (any, error) {
+		return answerOut(s.mod.RequestChanges(ctx, a, id, r.Comment))
+	}), mw...)
+	// POST /answers/:id/link {"question_ids": […]}: near-duplicates.
+	e.POST(p+"/answers/:id/link", idAction(s, http.StatusOK, func(ctx context.Context, a *moderation.Actor, id int64, r linkRequest) (any, error) {
+		qs, err := s.mod.Link(ctx, a, id, r.QuestionIDs)
+		if err != nil {
+			return nil, err
+		}
+		resp := linkResponse{AnswerID: id, Linked: make([]int64, len(qs))}
+		for i, q := range qs {
+			resp.Linked[i] = q.ID
+		}
+		return resp, nil
+	}), mw...)
 
 	e.GET(p+"/review", s.handleStaffReview, mw...)
 	e.GET(p+"/audit", s.handleStaffAudit, mw...)
@@ -101,6 +148,50 @@ func queryLimit(c echo.Context, def, most int) (int, error) {
 // decodeNoBody accepts a request without a body, or with a JSON body that
 // holds an empty object; anything else in it is refused as strictly as
 // any other body.
+// noBody is the request type of a route that takes no body (or "{}").
+type noBody struct{}
+
+// idAction is the shape of most staff routes: an id in the path, a body
+// decoded strictly into Req (none at all for noBody), one moderation
+// verb, and its result as JSON with status.
+func idAction[Req any](s *Server, status int, verb func(ctx context.Context, a *moderation.Actor, id int64, req Req) (any, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		var req Req
+		if _, none := any(req).(noBody); none {
+			err = s.decodeNoBody(c)
+		} else {
+			err = decodeJSON(c, s.cfg.HTTP.BodyLimit, &req)
+		}
+		if err != nil {
+			return err
+		}
+		out, err := verb(c.Request().Context(), actorOf(c), id, req)
+		if err != nil {
+			return err
+		}
+		return c.JSON(status, out)
+	}
+}
+
+// questionOut and answerOut turn a verb's result into its JSON shape.
+func questionOut(q *store.Question, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return toStaffQuestion(q), nil
+}
+
+func answerOut(a *store.Answer, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return toStaffAnswer(a), nil
+}
+
 func (s *Server) decodeNoBody(c echo.Context) error {
 	if c.Request().ContentLength == 0 {
 		return nil
@@ -270,87 +361,13 @@ type editQuestionRequest struct {
 	Text string `json:"text"`
 }
 
-// handleStaffQuestionEdit replaces a question's redacted text; the new
-// text is redacted again (PATCH /questions/:id {"text"}).
-func (s *Server) handleStaffQuestionEdit(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var req editQuestionRequest
-	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
-		return err
-	}
-	q, err := s.mod.EditQuestion(c.Request().Context(), actorOf(c), id, req.Text)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toStaffQuestion(q))
-}
-
 type rejectRequest struct {
 	Reason string `json:"reason"`
-}
-
-// handleStaffQuestionReject rejects a question with a reason the young
-// person is shown (POST /questions/:id/reject {"reason"}).
-func (s *Server) handleStaffQuestionReject(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var req rejectRequest
-	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
-		return err
-	}
-	q, err := s.mod.Reject(c.Request().Context(), actorOf(c), id, req.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toStaffQuestion(q))
-}
-
-// handleStaffQuestionRestore moves a question triage took for spam into
-// the inbox (POST /questions/:id/restore).
-func (s *Server) handleStaffQuestionRestore(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if err := s.decodeNoBody(c); err != nil {
-		return err
-	}
-	q, err := s.mod.Restore(c.Request().Context(), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toStaffQuestion(q))
 }
 
 type redactRequest struct {
 	Phrase string `json:"phrase"`
 	Kind   string `json:"kind"`
-}
-
-// handleStaffQuestionRedact replaces every occurrence of a phrase the
-// redactor missed with a placeholder (POST /questions/:id/redact
-// {"phrase", "kind"}; an extension of SPEC §4.3). kind is a placeholder
-// kind of SPEC §5, in any letter case.
-func (s *Server) handleStaffQuestionRedact(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var req redactRequest
-	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
-		return err
-	}
-	kind := redact.Kind(strings.ToUpper(strings.TrimSpace(req.Kind)))
-	q, err := s.mod.RedactMore(c.Request().Context(), actorOf(c), id, req.Phrase, kind)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toStaffQuestion(q))
 }
 
 // staffAnswerJSON is an answer as staff see it.
@@ -394,105 +411,8 @@ type answerCreatedResponse struct {
 	Status string `json:"status"`
 }
 
-// handleStaffAnswerCreate starts a draft answer to a question in the inbox
-// (POST /questions/:id/answers {"body"} → 201 {"id", "status": "draft"}).
-func (s *Server) handleStaffAnswerCreate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var req answerBodyRequest
-	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
-		return err
-	}
-	a, err := s.mod.StartAnswer(c.Request().Context(), actorOf(c), id, req.Body)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, answerCreatedResponse{ID: a.ID, Status: string(a.Status)})
-}
-
-// handleStaffAnswer shows one answer (GET /answers/:id).
-func (s *Server) handleStaffAnswer(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	a, err := s.mod.Answer(c.Request().Context(), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toStaffAnswer(a))
-}
-
-// handleStaffAnswerEdit changes the body of its author's draft, or of an
-// answer sent back for changes (PUT /answers/:id {"body"}).
-func (s *Server) handleStaffAnswerEdit(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var req answerBodyRequest
-	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
-		return err
-	}
-	a, err := s.mod.EditAnswer(c.Request().Context(), actorOf(c), id, req.Body)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toStaffAnswer(a))
-}
-
-// handleAnswerTransition runs a body-less answer transition (submit,
-// approve) and shows the answer as it now is.
-func (s *Server) handleAnswerTransition(c echo.Context,
-	verb func(ctx context.Context, actor *moderation.Actor, id int64) (*store.Answer, error)) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if err := s.decodeNoBody(c); err != nil {
-		return err
-	}
-	a, err := verb(c.Request().Context(), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toStaffAnswer(a))
-}
-
-// handleStaffAnswerSubmit sends the author's answer to review (POST
-// /answers/:id/submit).
-func (s *Server) handleStaffAnswerSubmit(c echo.Context) error {
-	return s.handleAnswerTransition(c, s.mod.SubmitAnswer)
-}
-
-// handleStaffAnswerApprove approves an answer in review; its author may
-// not (POST /answers/:id/approve; 403 four_eyes).
-func (s *Server) handleStaffAnswerApprove(c echo.Context) error {
-	return s.handleAnswerTransition(c, s.mod.Approve)
-}
-
 type requestChangesRequest struct {
 	Comment string `json:"comment"`
-}
-
-// handleStaffAnswerRequestChanges sends an answer in review back to its
-// author with a comment (POST /answers/:id/request-changes {"comment"}).
-func (s *Server) handleStaffAnswerRequestChanges(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var req requestChangesRequest
-	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
-		return err
-	}
-	a, err := s.mod.RequestChanges(c.Request().Context(), actorOf(c), id, req.Comment)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toStaffAnswer(a))
 }
 
 type linkRequest struct {
@@ -504,28 +424,6 @@ type linkResponse struct {
 	// Linked are the questions this request linked; ones linked before
 	// are left out.
 	Linked []int64 `json:"linked"`
-}
-
-// handleStaffAnswerLink makes an answer answer near-duplicate questions
-// too (POST /answers/:id/link {"question_ids": […]}).
-func (s *Server) handleStaffAnswerLink(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var req linkRequest
-	if err := decodeJSON(c, s.cfg.HTTP.BodyLimit, &req); err != nil {
-		return err
-	}
-	qs, err := s.mod.Link(c.Request().Context(), actorOf(c), id, req.QuestionIDs)
-	if err != nil {
-		return err
-	}
-	resp := linkResponse{AnswerID: id, Linked: make([]int64, len(qs))}
-	for i, q := range qs {
-		resp.Linked[i] = q.ID
-	}
-	return c.JSON(http.StatusOK, resp)
 }
 
 type staffReviewResponse struct {
