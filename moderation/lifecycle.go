@@ -200,10 +200,12 @@ func (s *Service) Question(ctx context.Context, actor *Actor, id int64) (*Questi
 			}
 		}
 	}
+	cluster := id // a question without a cluster id may be the first of one
 	if q.ClusterID != nil {
-		if d.Similar, err = s.db.OtherInCluster(ctx, *q.ClusterID, id, 20); err != nil {
-			return nil, err
-		}
+		cluster = *q.ClusterID
+	}
+	if d.Similar, err = s.db.OtherInCluster(ctx, cluster, id, 20); err != nil {
+		return nil, err
 	}
 	if d.History, err = s.db.ChangesFor(ctx, "question", id); err != nil {
 		return nil, err

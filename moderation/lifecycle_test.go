@@ -378,3 +378,29 @@ func TestTOTPLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Near-duplicates are grouped at intake and offered on the question.
+func TestNearDuplicatesShareACluster(t *testing.T) {
+	svc, db := newService(t)
+	ctx := context.Background()
+	mod := staff(t, svc, "mira", moderation.RoleModerator)
+	first := submit(t, svc, "Voiko sossu viedä minut pois kotoa?")
+	second := submit(t, svc, "voiko sossu viedä minut pois kotoa")
+	other := submit(t, svc, "Saako äiti lukea kaikki mun viestit?")
+	q2, err := db.QuestionByID(ctx, second.ID)
+	if err != nil || q2.ClusterID == nil || *q2.ClusterID != first.ID {
+		t.Fatalf("second question's cluster %v, want %d (%v)", q2.ClusterID, first.ID, err)
+	}
+	q3, _ := db.QuestionByID(ctx, other.ID)
+	if q3.ClusterID != nil {
+		t.Fatalf("an unrelated question joined cluster %d", *q3.ClusterID)
+	}
+	d, err := svc.Question(ctx, mod, first.ID)
+	if err != nil || len(d.Similar) != 1 || d.Similar[0].ID != second.ID {
+		t.Fatalf("similar to the first: %+v %v", d.Similar, err)
+	}
+	d, err = svc.Question(ctx, mod, second.ID)
+	if err != nil || len(d.Similar) != 1 || d.Similar[0].ID != first.ID {
+		t.Fatalf("similar to the second: %+v %v", d.Similar, err)
+	}
+}

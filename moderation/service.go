@@ -53,7 +53,9 @@ type Service struct {
 	cfg    Config
 	red    Redactor
 	triage Triager
-	log    *slog.Logger
+	// clusters groups near-duplicate questions at intake.
+	clusters *clusterer
+	log      *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -61,7 +63,7 @@ type Service struct {
 // New returns a Service. triager may be nil: then no question is urgent or
 // spam at intake.
 func New(db *store.DB, cfg Config, red Redactor, triager Triager, log *slog.Logger) *Service {
-	return &Service{db: db, cfg: cfg, red: red, triage: triager,
+	return &Service{db: db, cfg: cfg, red: red, triage: triager, clusters: newClusterer(),
 		log: log.With("component", "moderation"), Now: time.Now}
 }
 
@@ -137,8 +139,21 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}
+	hash, comparable := simHash(red.Text)
+	if comparable {
+		if c := s.clusters.match(hash); c != 0 {
+			q.ClusterID = &c
+		}
+	}
 	if err := s.db.CreateQuestion(ctx, q); err != nil {
 		return nil, fmt.Errorf("submit: %w", err)
+	}
+	if comparable {
+		cluster := q.ID // the first question of a cluster names it
+		if q.ClusterID != nil {
+			cluster = *q.ClusterID
+		}
+		s.clusters.remember(hash, q.ID, cluster)
 	}
 	return &Submission{ID: q.ID, Receipt: receipt, Status: publicStatus(status), Urgent: verdict.Urgent, Lang: lang}, nil
 }

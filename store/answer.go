@@ -181,11 +181,12 @@ func (db *DB) Queue(ctx context.Context, status Status, limit int, cursor *Queue
 }
 
 // OtherInCluster returns up to limit questions of a cluster other than id
-// that are still waiting for an answer of their own.
+// that are still waiting for an answer of their own. A cluster is named
+// by the id of its first question, which itself has no cluster id.
 func (db *DB) OtherInCluster(ctx context.Context, clusterID, id int64, limit int) ([]Question, error) {
 	var qs []Question
-	err := db.gorm(ctx).Where("cluster_id = ? AND id <> ? AND status IN ? AND answer_id IS NULL",
-		clusterID, id, []Status{StatusReceived, StatusSpam}).Order("created_at, id").Limit(limit).Find(&qs).Error
+	err := db.gorm(ctx).Where("(cluster_id = ? OR id = ?) AND id <> ? AND status IN ? AND answer_id IS NULL",
+		clusterID, clusterID, id, []Status{StatusReceived, StatusSpam}).Order("created_at, id").Limit(limit).Find(&qs).Error
 	if err != nil {
 		return nil, fmt.Errorf("cluster %d: %w", clusterID, translate(err))
 	}
