@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/url"
 	"strings"
 
@@ -82,7 +83,7 @@ func (s *Server) newPage(name, lang, path string) *page {
 		Support:      s.contacts(lang),
 		MaxChars:     s.cfg.Inbox.MaxChars,
 		ServiceHours: s.serviceHours(lang),
-		ExpectedDays: s.cfg.Inbox.ExpectedAnswerDays,
+		ExpectedDays: s.mod.ExpectedAnswerDays(context.Background(), s.cfg.Inbox.ExpectedAnswerDays),
 	}
 }
 

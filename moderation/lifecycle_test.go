@@ -404,3 +404,41 @@ func TestNearDuplicatesShareACluster(t *testing.T) {
 		t.Fatalf("similar to the second: %+v %v", d.Similar, err)
 	}
 }
+
+// The form's expected wait follows the real answers once there are
+// enough of them, and is cached.
+func TestExpectedAnswerDays(t *testing.T) {
+	svc, _ := newService(t)
+	ctx := context.Background()
+	if got := svc.ExpectedAnswerDays(ctx, 7); got != 7 {
+		t.Fatalf("with no answers: %d, want the configured 7", got)
+	}
+	anna := staff(t, svc, "anna", moderation.RoleModerator)
+	ben := staff(t, svc, "ben", moderation.RoleReviewer)
+	arrived := svc.Now
+	for i := 0; i < 5; i++ {
+		svc.Now = arrived
+		sub := submit(t, svc, "Kysymys numero "+strings.Repeat("i", i+1))
+		svc.Now = func() time.Time { return arrived().Add(time.Duration(30+i) * time.Hour) }
+		a, err := svc.StartAnswer(ctx, anna, sub.ID, "Vastaus")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SubmitAnswer(ctx, anna, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Approve(ctx, ben, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Still cached from the first call (same clock minute)...
+	svc.Now = arrived
+	if got := svc.ExpectedAnswerDays(ctx, 7); got != 7 {
+		t.Fatalf("within the cache: %d, want 7", got)
+	}
+	// ...then the p90 of 30–34 h (arrival to the hour) rounds up to 2 days.
+	svc.Now = func() time.Time { return arrived().Add(35 * time.Hour) }
+	if got := svc.ExpectedAnswerDays(ctx, 7); got != 2 {
+		t.Fatalf("from the answers: %d, want 2", got)
+	}
+}

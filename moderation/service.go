@@ -55,6 +55,8 @@ type Service struct {
 	triage Triager
 	// clusters groups near-duplicate questions at intake.
 	clusters *clusterer
+	// expected caches ExpectedAnswerDays.
+	expected expectedCache
 	log      *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"kysy/store"
@@ -97,4 +98,44 @@ func (s *Service) AuditPage(ctx context.Context, actor *Actor, after int64, limi
 // VerifyAudit checks the whole audit chain (`kysy audit verify`).
 func (s *Service) VerifyAudit(ctx context.Context) (int64, *store.AuditBreak, error) {
 	return s.db.VerifyAudit(ctx)
+}
+
+// expectedCacheFor is how long an expected answer time is reused: the
+// form is the busiest page, and the figure moves slowly.
+const expectedCacheFor = 5 * time.Minute
+
+// minAnsweredForExpected is how many answers of the last 30 days the
+// figure needs before it replaces the configured one.
+const minAnsweredForExpected = 5
+
+type expectedCache struct {
+	mu   sync.Mutex
+	days int
+	at   time.Time
+}
+
+// ExpectedAnswerDays is the wait the form promises: the 90th percentile
+// of the time to an approved answer over the last 30 days, in whole days
+// rounded up (at least 1), or fallback (inbox.expected_answer_days) while
+// fewer than minAnsweredForExpected questions were answered. It is
+// computed at most every expectedCacheFor.
+func (s *Service) ExpectedAnswerDays(ctx context.Context, fallback int) int {
+	c := &s.expected
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := s.Now()
+	if !c.at.IsZero() && now.Sub(c.at) < expectedCacheFor {
+		return c.days
+	}
+	days := fallback
+	ds, err := s.db.AnsweredSince(ctx, now.UTC().AddDate(0, 0, -30))
+	if err != nil {
+		s.log.Warn("expected answer time", "err", err)
+		return fallback // not cached: try again next time
+	}
+	if t := summarise(ds); t.Count >= minAnsweredForExpected {
+		days = max(1, int((t.P90+24*time.Hour-1)/(24*time.Hour)))
+	}
+	c.days, c.at = days, now
+	return days
 }
