@@ -43,7 +43,11 @@ func withService(cmd *cobra.Command, load loader, fn func(ctx context.Context, m
 		return err
 	}
 	red := redact.New(redact.Options{KeepNumbers: cfg.Redaction.KeepNumbers})
-	return fn(ctx, moderation.New(db, cfg.moderation(), red, nil, log))
+	tri, err := newTriager()
+	if err != nil {
+		return err
+	}
+	return fn(ctx, moderation.New(db, cfg.moderation(), red, tri, log))
 }
 
 // readPassword reads the first line of r.

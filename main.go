@@ -110,6 +110,7 @@ func rootCmd() *cobra.Command {
 		userCmd(load),
 		tokenCmd(load),
 		auditCmd(load),
+		triageCmd(load),
 	)
 	return root
 }
@@ -179,7 +180,11 @@ func serve(parent context.Context, cfg Config, log *slog.Logger) error {
 		log.Info("migrations applied", "count", len(applied))
 	}
 	red := redact.New(redact.Options{KeepNumbers: cfg.Redaction.KeepNumbers})
-	mod := moderation.New(db, cfg.moderation(), red, nil, log)
+	tri, err := newTriager()
+	if err != nil {
+		return err
+	}
+	mod := moderation.New(db, cfg.moderation(), red, tri, log)
 	srv, err := api.New(api.Config{
 		HTTP: cfg.HTTP, Inbox: cfg.Inbox, Support: cfg.Support,
 		RetentionRejected:    cfg.Scheduler.Retention.Rejected,
