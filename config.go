@@ -78,7 +78,8 @@ func defaultConfig() Config {
 		Inbox: api.InboxConfig{
 			Open: true, MaxChars: 2000, ServiceHours: "ma–pe 9–16",
 			ServiceHoursByLang: map[string]string{"sv": "mån–fre 9–16", "en": "Mon–Fri 9–16"},
-			ExpectedAnswerDays: 7, Rate: api.RateConfig{Enabled: true, PerHour: 30, Burst: 10},
+			ExpectedAnswerDays: 7, ReopensByLang: map[string]string{},
+			Rate: api.RateConfig{Enabled: true, PerHour: 30, Burst: 10},
 		},
 		Redaction: RedactionConfig{KeepNumbers: redact.DefaultKeepNumbers},
 		Support:   defaultSupport(),

@@ -55,8 +55,12 @@ type InboxConfig struct {
 	ServiceHours       string            `mapstructure:"service_hours"`
 	ServiceHoursByLang map[string]string `mapstructure:"service_hours_by_lang"`
 	ExpectedAnswerDays int               `mapstructure:"expected_answer_days"`
-	Pow                bool              `mapstructure:"pow"`
-	Rate               RateConfig        `mapstructure:"rate"`
+	// Reopens says when a closed inbox opens again ("ma 24.11. klo 9"),
+	// shown while inbox.open is false; ReopensByLang per language.
+	Reopens       string            `mapstructure:"reopens"`
+	ReopensByLang map[string]string `mapstructure:"reopens_by_lang"`
+	Pow           bool              `mapstructure:"pow"`
+	Rate          RateConfig        `mapstructure:"rate"`
 }
 
 // RateConfig is inbox.rate: a token bucket per client address.

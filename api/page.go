@@ -27,6 +27,8 @@ type page struct {
 	FormConsent  bool
 	MaxChars     int
 	ServiceHours string
+	// Reopens is when a closed inbox opens again, in the page's language.
+	Reopens      string
 	ExpectedDays int
 
 	// The receipt page.
@@ -83,8 +85,16 @@ func (s *Server) newPage(name, lang, path string) *page {
 		Support:      s.contacts(lang),
 		MaxChars:     s.cfg.Inbox.MaxChars,
 		ServiceHours: s.serviceHours(lang),
+		Reopens:      s.reopens(lang),
 		ExpectedDays: s.mod.ExpectedAnswerDays(context.Background(), s.cfg.Inbox.ExpectedAnswerDays),
 	}
+}
+
+func (s *Server) reopens(lang string) string {
+	if r := s.cfg.Inbox.ReopensByLang[lang]; r != "" {
+		return r
+	}
+	return s.cfg.Inbox.Reopens
 }
 
 func (s *Server) serviceHours(lang string) string {

@@ -174,4 +174,19 @@ func TestInboxClosed(t *testing.T) {
 	if page.Code != 200 || !strings.Contains(page.Body.String(), "not taking new questions") || strings.Contains(page.Body.String(), `action="/questions"`) {
 		t.Fatalf("closed form page: %d", page.Code)
 	}
+	if !strings.Contains(page.Body.String(), "as soon as we can. Our service hours: ma–pe 9–16") ||
+		!strings.Contains(page.Body.String(), "116 111") {
+		t.Fatal("the closed page must say when we open (unknown: the service hours) and where to get help")
+	}
+	e = newEnv(t, func(c *api.Config) {
+		c.Inbox.Open = false
+		c.Inbox.Reopens = "ma 24.11. klo 9"
+		c.Inbox.ReopensByLang = map[string]string{"en": "Mon 24 Nov at 9"}
+	})
+	for lang, want := range map[string]string{"en": "We take questions again: Mon 24 Nov at 9.", "fi": "Otamme taas kysymyksiä vastaan: ma 24.11. klo 9.",
+		"sv": "Vi tar emot frågor igen: ma 24.11. klo 9."} {
+		if body := e.do(t, "GET", "/?lang="+lang, "", "").Body.String(); !strings.Contains(body, want) {
+			t.Errorf("%s: the closed page lacks %q", lang, want)
+		}
+	}
 }
