@@ -22,6 +22,7 @@ import (
 	"kysy/api"
 	"kysy/moderation"
 	"kysy/moderation/redact"
+	"kysy/scheduler"
 	"kysy/store"
 )
 
@@ -185,6 +186,11 @@ func serve(parent context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	mod := moderation.New(db, cfg.moderation(), red, tri, log)
+	if cfg.Channels.Alert.Enabled {
+		alert := scheduler.NewUrgentAlert(cfg.Channels.Alert, mod.UrgentWaiting, time.Minute, log)
+		mod.OnUrgent = alert.Notify
+		go alert.Run(ctx)
+	}
 	srv, err := api.New(api.Config{
 		HTTP: cfg.HTTP, Inbox: cfg.Inbox, Support: cfg.Support,
 		RetentionRejected:    cfg.Scheduler.Retention.Rejected,

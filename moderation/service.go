@@ -60,6 +60,9 @@ type Service struct {
 	log      *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// OnUrgent, when set, is called after an urgent question is stored;
+	// it must not block.
+	OnUrgent func()
 }
 
 // New returns a Service. triager may be nil: then no question is urgent or
@@ -149,6 +152,9 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 	}
 	if err := s.db.CreateQuestion(ctx, q); err != nil {
 		return nil, fmt.Errorf("submit: %w", err)
+	}
+	if verdict.Urgent && s.OnUrgent != nil {
+		s.OnUrgent()
 	}
 	if comparable {
 		cluster := q.ID // the first question of a cluster names it

@@ -139,3 +139,9 @@ func (s *Service) ExpectedAnswerDays(ctx context.Context, fallback int) int {
 	c.days, c.at = days, now
 	return days
 }
+
+// UrgentWaiting counts the urgent questions still waiting for an answer
+// and says when the oldest arrived, for the on-duty alert.
+func (s *Service) UrgentWaiting(ctx context.Context) (int64, *time.Time, error) {
+	return s.db.UrgentWaiting(ctx, waiting)
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -55,6 +56,9 @@ type ChannelsConfig struct {
 	Feed      FeedConfig      `mapstructure:"feed"`
 	Webhook   WebhookConfig   `mapstructure:"webhook"`
 	Instagram InstagramConfig `mapstructure:"instagram"`
+	// Alert tells the on-duty worker that urgent questions wait: their
+	// count and the oldest one's age, never any text.
+	Alert WebhookConfig `mapstructure:"alert"`
 }
 
 // FeedConfig is channels.feed.
@@ -67,6 +71,22 @@ type WebhookConfig struct {
 	Enabled bool   `mapstructure:"enabled"`
 	URL     string `mapstructure:"url"`
 	Secret  Secret `mapstructure:"secret"`
+}
+
+// validate names the bad keys of channels.<name> when it is enabled.
+func (c WebhookConfig) validate(name string) error {
+	if !c.Enabled {
+		return nil
+	}
+	var errs []error
+	if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("channels.%s.url: %q is not an http(s) URL", name, c.URL))
+	}
+	if len(c.Secret) < 16 {
+		errs = append(errs, fmt.Errorf("channels.%s.secret: needs at least 16 characters when enabled (set KYSY_CHANNELS_%s_SECRET)",
+			name, strings.ToUpper(name)))
+	}
+	return errors.Join(errs...)
 }
 
 // InstagramConfig is channels.instagram.
@@ -90,14 +110,7 @@ func (Secret) String() string { return "[secret]" }
 // Validate names every bad key of the section.
 func (c ChannelsConfig) Validate() error {
 	var errs []error
-	if c.Webhook.Enabled {
-		if u, err := url.Parse(c.Webhook.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("channels.webhook.url: %q is not an http(s) URL", c.Webhook.URL))
-		}
-		if len(c.Webhook.Secret) < 16 {
-			errs = append(errs, errors.New("channels.webhook.secret: needs at least 16 characters when the webhook is enabled (set KYSY_CHANNELS_WEBHOOK_SECRET)"))
-		}
-	}
+	errs = append(errs, c.Webhook.validate("webhook"), c.Alert.validate("alert"))
 	if c.Instagram.Enabled {
 		if u, err := url.Parse(c.Instagram.APIBase); err != nil || u.Scheme == "" || u.Host == "" {
 			errs = append(errs, fmt.Errorf("channels.instagram.api_base: %q is not a URL", c.Instagram.APIBase))

@@ -247,3 +247,23 @@ func (db *DB) AnsweredSince(ctx context.Context, since time.Time) ([]time.Durati
 	}
 	return out, nil
 }
+
+// UrgentWaiting counts the urgent questions in one of statuses and returns
+// when the oldest of them arrived (nil when there is none).
+func (db *DB) UrgentWaiting(ctx context.Context, statuses []Status) (int64, *time.Time, error) {
+	var n int64
+	q := db.gorm(ctx).Model(&Question{}).Where("status IN ? AND urgent = ?", statuses, true)
+	if err := q.Count(&n).Error; err != nil {
+		return 0, nil, fmt.Errorf("urgent waiting: %w", translate(err))
+	}
+	if n == 0 {
+		return 0, nil, nil
+	}
+	var oldest Question
+	err := db.gorm(ctx).Where("status IN ? AND urgent = ?", statuses, true).Order("created_at, id").Limit(1).Find(&oldest).Error
+	if err != nil {
+		return 0, nil, fmt.Errorf("urgent waiting: %w", translate(err))
+	}
+	t := oldest.CreatedAt.UTC()
+	return n, &t, nil
+}
