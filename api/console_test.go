@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,24 +35,6 @@ var consoleAccounts = map[string][]moderation.Role{
 	"aada": {moderation.RoleAdmin},
 }
 
-// consoleClock is a fixed clock that moves only when told.
-type consoleClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *consoleClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *consoleClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // consoleTriager marks a question urgent or spam when it says so, so
 // that tests can make both kinds through the real intake.
 type consoleTriager struct{}
@@ -72,7 +53,7 @@ func (consoleTriager) Triage(text string) moderation.Triage {
 type consoleEnv struct {
 	*testEnv
 	mod   *moderation.Service
-	clock *consoleClock
+	clock *staffClock
 }
 
 func newConsoleEnv(t *testing.T, change ...func(*api.Config)) *consoleEnv {
@@ -93,7 +74,7 @@ func newConsoleEnv(t *testing.T, change ...func(*api.Config)) *consoleEnv {
 	}
 	mod := moderation.New(db, moderation.Config{MaxChars: cfg.Inbox.MaxChars, SessionTTL: 8 * time.Hour,
 		LockoutAfter: consoleLockoutAfter, LockoutFor: 15 * time.Minute}, redact.New(redact.Options{}), consoleTriager{}, log)
-	clock := &consoleClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
+	clock := &staffClock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
 	mod.Now = clock.Now
 	srv, err := api.New(cfg, mod, db, log)
 	if err != nil {

@@ -27,8 +27,8 @@ const staffPassword = "correct horse battery staple"
 // staffSessionTTL is the console session lifetime in staff tests.
 const staffSessionTTL = 8 * time.Hour
 
-// staffClock is the moderation clock of staff tests: it starts at a fixed
-// hour and moves only when a test says so.
+// staffClock is the moderation clock of the staff and console tests: it
+// starts at a fixed hour and moves only when a test says so.
 type staffClock struct {
 	mu sync.Mutex
 	t  time.Time
