@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // PragmaForTest reads one SQLite pragma on a pooled connection.
@@ -20,3 +21,10 @@ func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error 
 
 // SetMaxConnsForTest bounds the pool, so a test can see the one connection.
 func (db *DB) SetMaxConnsForTest(n int) { db.sqlDB.SetMaxOpenConns(n) }
+
+// QueryTimeForTest reads one time value with raw SQL.
+func (db *DB) QueryTimeForTest(ctx context.Context, query string, args ...any) (time.Time, error) {
+	var t time.Time
+	err := db.orm.WithContext(ctx).Raw(query, args...).Row().Scan(&t)
+	return t, err
+}
