@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // HTTPConfig is the http section of config.yaml.
@@ -59,8 +60,16 @@ type InboxConfig struct {
 	// shown while inbox.open is false; ReopensByLang per language.
 	Reopens       string            `mapstructure:"reopens"`
 	ReopensByLang map[string]string `mapstructure:"reopens_by_lang"`
-	Pow           bool              `mapstructure:"pow"`
-	Rate          RateConfig        `mapstructure:"rate"`
+	// Pow turns on ALTCHA proof of work on submissions (SPEC §4.2).
+	Pow bool `mapstructure:"pow"`
+	// PowKey signs challenges (HMAC); every instance needs the same one.
+	// Empty: a random key for this process only.
+	PowKey string `mapstructure:"pow_key"`
+	// PowDifficulty is the largest number a client may have to try.
+	PowDifficulty int64 `mapstructure:"pow_difficulty"`
+	// PowExpires is how long a challenge may be solved and used.
+	PowExpires time.Duration `mapstructure:"pow_expires"`
+	Rate       RateConfig    `mapstructure:"rate"`
 }
 
 // RateConfig is inbox.rate: a token bucket per client address.
@@ -68,6 +77,10 @@ type RateConfig struct {
 	Enabled bool `mapstructure:"enabled"`
 	PerHour int  `mapstructure:"per_hour"`
 	Burst   int  `mapstructure:"burst"`
+	// WithoutPow* is the stricter bucket for submissions that carry no
+	// proof of work while inbox.pow is on: the form without JavaScript.
+	WithoutPowPerHour int `mapstructure:"without_pow_per_hour"`
+	WithoutPowBurst   int `mapstructure:"without_pow_burst"`
 }
 
 // Validate names every bad key of the section.
@@ -87,8 +100,20 @@ func (c InboxConfig) Validate() error {
 	if c.ExpectedAnswerDays < 1 || c.ExpectedAnswerDays > 365 {
 		errs = append(errs, fmt.Errorf("inbox.expected_answer_days: %d is not between 1 and 365", c.ExpectedAnswerDays))
 	}
-	if c.Pow {
-		errs = append(errs, errors.New("inbox.pow: proof of work is not available in this version; set it to false"))
+	if c.PowDifficulty < 1000 || c.PowDifficulty > 10_000_000 {
+		errs = append(errs, fmt.Errorf("inbox.pow_difficulty: %d is not between 1000 and 10000000", c.PowDifficulty))
+	}
+	if c.PowExpires < time.Minute || c.PowExpires > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("inbox.pow_expires: %s is not between 1m and 24h", c.PowExpires))
+	}
+	if c.PowKey != "" && len(c.PowKey) < 32 {
+		errs = append(errs, errors.New("inbox.pow_key: must be at least 32 characters (or empty for a random key)"))
+	}
+	if c.Rate.WithoutPowPerHour < 1 || c.Rate.WithoutPowPerHour > c.Rate.PerHour {
+		errs = append(errs, fmt.Errorf("inbox.rate.without_pow_per_hour: %d is not between 1 and inbox.rate.per_hour (%d)", c.Rate.WithoutPowPerHour, c.Rate.PerHour))
+	}
+	if c.Rate.WithoutPowBurst < 1 || c.Rate.WithoutPowBurst > c.Rate.Burst {
+		errs = append(errs, fmt.Errorf("inbox.rate.without_pow_burst: %d is not between 1 and inbox.rate.burst (%d)", c.Rate.WithoutPowBurst, c.Rate.Burst))
 	}
 	if c.Rate.PerHour < 1 {
 		errs = append(errs, fmt.Errorf("inbox.rate.per_hour: %d must be at least 1", c.Rate.PerHour))

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 
@@ -30,6 +31,9 @@ type page struct {
 	// Reopens is when a closed inbox opens again, in the page's language.
 	Reopens      string
 	ExpectedDays int
+	// Pow shows the ALTCHA widget; PowStrings are its texts as JSON.
+	Pow        bool
+	PowStrings string
 
 	// The receipt page.
 	Receipt string
@@ -87,7 +91,30 @@ func (s *Server) newPage(name, lang, path string) *page {
 		ServiceHours: s.serviceHours(lang),
 		Reopens:      s.reopens(lang),
 		ExpectedDays: s.mod.ExpectedAnswerDays(context.Background(), s.cfg.Inbox.ExpectedAnswerDays),
+		Pow:          s.cfg.Inbox.Pow,
+		PowStrings:   s.powStrings(lang),
 	}
+}
+
+// powWidgetStrings maps the ALTCHA widget's text keys to ours.
+var powWidgetStrings = map[string]string{
+	"label": "pow_label", "verifying": "pow_verifying", "verified": "pow_verified",
+	"error": "pow_error", "expired": "pow_expired", "waitAlert": "pow_wait",
+	"verificationRequired": "pow_required", "ariaLinkLabel": "pow_link",
+}
+
+// powStrings is the widget's strings attribute in lang, or "" when proof
+// of work is off.
+func (s *Server) powStrings(lang string) string {
+	if !s.cfg.Inbox.Pow {
+		return ""
+	}
+	m := make(map[string]string, len(powWidgetStrings))
+	for k, id := range powWidgetStrings {
+		m[k] = s.render.tr(lang, id)
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
 }
 
 func (s *Server) reopens(lang string) string {

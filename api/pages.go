@@ -39,7 +39,11 @@ func (s *Server) handleAskForm(c echo.Context) error {
 	}
 	text := c.FormValue("question")
 	consent := c.FormValue("consent_publish") != ""
-	sub, err := s.mod.Submit(c.Request().Context(), moderation.SubmitInput{Text: text, Lang: lang, ConsentPublish: consent})
+	admit, err := s.admission(c, c.FormValue("altcha"))
+	var sub *moderation.Submission
+	if err == nil {
+		sub, err = s.mod.Submit(c.Request().Context(), moderation.SubmitInput{Text: text, Lang: lang, ConsentPublish: consent, Admit: admit})
+	}
 	var me *moderation.Error
 	if errors.As(err, &me) && me.Kind == moderation.KindInvalid {
 		p := s.newPage("ask", lang, "/")

@@ -12,6 +12,8 @@ type createQuestionRequest struct {
 	Text           *string `json:"text"`
 	Lang           *string `json:"lang"`
 	ConsentPublish *bool   `json:"consent_publish"`
+	// Altcha is the proof-of-work solution when inbox.pow is on.
+	Altcha *string `json:"altcha"`
 }
 
 type createQuestionResponse struct {
@@ -47,6 +49,15 @@ func (s *Server) handleQuestionCreate(c echo.Context) error {
 	if req.ConsentPublish != nil {
 		in.ConsentPublish = *req.ConsentPublish
 	}
+	var solution string
+	if req.Altcha != nil {
+		solution = *req.Altcha
+	}
+	admit, err := s.admission(c, solution)
+	if err != nil {
+		return err
+	}
+	in.Admit = admit
 	sub, err := s.mod.Submit(c.Request().Context(), in)
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	// Public JSON API.
 	// Middleware goes on each route, not on an Echo group: a group's
 	// catch-all would answer 404 where 405 is right.
+	e.GET("/api/v1/challenge", s.handleChallenge)
 	e.POST("/api/v1/questions", s.handleQuestionCreate, s.sameOrigin, s.rateLimit(s.submits))
 	e.POST("/api/v1/receipts/lookup", s.handleReceiptLookup, s.sameOrigin, s.rateLimit(s.lookups))
 	e.POST("/api/v1/receipts/withdraw", s.handleReceiptWithdraw, s.sameOrigin, s.rateLimit(s.lookups))

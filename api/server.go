@@ -41,6 +41,8 @@ type Server struct {
 	render   *renderer
 	submits  *limiter
 	lookups  *limiter
+	noPow    *limiter
+	pow      *powGate
 	crossOrg *http.CrossOriginProtection
 }
 
@@ -62,6 +64,14 @@ func New(cfg Config, mod *moderation.Service, db *store.DB, log *slog.Logger) (*
 	per := time.Hour / time.Duration(cfg.Inbox.Rate.PerHour)
 	s.submits = newLimiter(per, cfg.Inbox.Rate.Burst, time.Now)
 	s.lookups = newLimiter(per, cfg.Inbox.Rate.Burst, time.Now)
+	if cfg.Inbox.Pow {
+		strict := time.Hour / time.Duration(cfg.Inbox.Rate.WithoutPowPerHour)
+		s.noPow = newLimiter(strict, cfg.Inbox.Rate.WithoutPowBurst, time.Now)
+		s.pow = newPowGate(cfg.Inbox, db, time.Now)
+		if cfg.Inbox.PowKey == "" {
+			s.log.Warn("inbox.pow_key is empty: challenges are signed with a random key of this process; set the same key on every instance")
+		}
+	}
 
 	e := echo.New()
 	e.HideBanner = true

@@ -77,6 +77,11 @@ type SubmitInput struct {
 	Text           string
 	Lang           string // fi, sv, en, or empty to detect
 	ConsentPublish bool
+	// Admit, when set, runs once the question is known to be valid and
+	// before anything is stored; its error refuses the question. Intake
+	// spends the proof-of-work challenge here, so an invalid question
+	// does not use it up (I8).
+	Admit func(context.Context) error
 }
 
 // Submission is what the young person is told after asking.
@@ -106,6 +111,11 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 	}
 	if !ValidLang(lang) {
 		return nil, Invalid("invalid_lang", "The language must be fi, sv or en.")
+	}
+	if in.Admit != nil {
+		if err := in.Admit(ctx); err != nil {
+			return nil, err
+		}
 	}
 	var verdict Triage
 	if s.triage != nil {
