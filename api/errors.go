@@ -110,6 +110,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		werr = s.consoleError(c, ae)
 	default:
 		lang := pickLang(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
+		if c.Request().Method == http.MethodPost && ae.Status != http.StatusRequestEntityTooLarge {
+			// A refused form post answers in the form's language.
+			lang = s.lang(c)
+		}
 		p := s.newPage("error", lang, "/")
 		msgID := "err_" + ae.Code
 		if msg := s.render.tr(lang, msgID); msg != msgID {
