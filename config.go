@@ -107,6 +107,8 @@ func defaultSupport() []api.Contact {
 		{Name: l("Sekasin-chat", "Sekasin-chatten", "Sekasin chat"), URL: "https://sekasin.fi",
 			Hours: l("12–29-vuotiaille", "för 12–29-åringar", "for 12–29-year-olds")},
 		{Name: l("Kriisipuhelin (MIELI ry)", "Kristelefonen (MIELI rf)", "Crisis line (MIELI)"), Phone: "09 2525 0111", Hours: always},
+		{Name: l("Nuorten kriisipiste (MIELI ry)", "Nuorten kriisipiste – krishjälp för unga (MIELI rf)", "Nuorten kriisipiste – crisis help for young people (MIELI)"),
+			URL: "https://mieli.fi", Hours: l("ajat ja yhteystiedot verkossa", "tider och kontakt på webben", "times and contacts online")},
 		{Name: l("Rikosuhripäivystys", "Brottsofferjouren", "Victim Support Finland"), Phone: "116 006", URL: "https://www.riku.fi",
 			Hours: l("ma–pe", "mån–fre", "Mon–Fri")},
 		{Name: l("Nollalinja", "Nollinjen", "Nollalinja helpline for violence at home"), Phone: "080 005 005", Hours: always},
