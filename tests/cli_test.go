@@ -86,11 +86,11 @@ func TestEnvOverridesAndShippedConfig(t *testing.T) {
 	dir := t.TempDir()
 	env := []string{"KYSY_DATABASE_DSN=" + filepath.Join(dir, "sub", "k.db")}
 	out, stderr, code := runKysy(t, dir, "", env, "migrate", "--config", shipped)
-	if code != 0 || !strings.Contains(out, "applied 3 migration(s); schema version 3") {
+	if code != 0 || !strings.Contains(out, "applied 4 migration(s); schema version 4") {
 		t.Fatalf("migrate: %d %q %q", code, out, stderr)
 	}
 	out, _, code = runKysy(t, dir, "", env, "migrate", "--config", shipped)
-	if code != 0 || !strings.Contains(out, "applied 0 migration(s); schema version 3") {
+	if code != 0 || !strings.Contains(out, "applied 0 migration(s); schema version 4") {
 		t.Fatalf("second migrate: %d %q", code, out)
 	}
 
