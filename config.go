@@ -87,6 +87,7 @@ func defaultConfig() Config {
 		Staff:     moderation.StaffConfig{SessionTTL: 12 * time.Hour, LockoutAfter: 5, LockoutFor: 15 * time.Minute},
 		Scheduler: scheduler.Config{
 			Timezone: "Europe/Helsinki", Tick: "@every 15s", MaxDelay: 24 * time.Hour,
+			Lease: time.Minute, MaxAttempts: 6, RetryBackoff: 30 * time.Second,
 			Retention: scheduler.RetentionConfig{Rejected: 30 * 24 * time.Hour, UnpublishedAnswered: 180 * 24 * time.Hour},
 		},
 		Channels: scheduler.ChannelsConfig{

@@ -23,6 +23,7 @@ import (
 	"kysy/moderation"
 	"kysy/moderation/redact"
 	"kysy/scheduler"
+	"kysy/scheduler/instagram"
 	"kysy/store"
 )
 
@@ -191,23 +192,64 @@ func serve(parent context.Context, cfg Config, log *slog.Logger) error {
 		mod.OnUrgent = alert.Notify
 		go alert.Run(ctx)
 	}
+	sch, loc, err := startScheduler(ctx, cfg, db, mod, log)
+	if err != nil {
+		return err
+	}
 	srv, err := api.New(api.Config{
 		HTTP: cfg.HTTP, Inbox: cfg.Inbox, Support: cfg.Support,
 		RetentionRejected:    cfg.Scheduler.Retention.Rejected,
 		RetentionUnpublished: cfg.Scheduler.Retention.UnpublishedAnswered,
+		Location:             loc,
 	}, mod, db, log)
 	if err != nil {
 		return err
 	}
+	srv.Wake = sch.Wake
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("http.addr: listen: %w", err)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "version", version)
 	err = srv.Serve(ctx, ln, 15*time.Second)
+	stop() // the scheduler too, when the server ended on its own
+	<-sch.Done()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// startScheduler sets up the channels of channels.*, tells moderation how
+// posts are made, and starts the publishing jobs.
+func startScheduler(ctx context.Context, cfg Config, db *store.DB, mod *moderation.Service, log *slog.Logger) (*scheduler.Scheduler, *time.Location, error) {
+	links := scheduler.Links{BaseURL: cfg.HTTP.BaseURL}
+	var channels []scheduler.Channel
+	var names []string
+	if cfg.Channels.Feed.Enabled {
+		channels, names = append(channels, scheduler.Feed{}), append(names, moderation.ChannelFeed)
+	}
+	if cfg.Channels.Webhook.Enabled {
+		channels, names = append(channels, scheduler.NewWebhook(cfg.Channels.Webhook, links)), append(names, moderation.ChannelWebhook)
+	}
+	pub := moderation.PublishConfig{Channels: names, BaseURL: cfg.HTTP.BaseURL, MaxDelay: cfg.Scheduler.MaxDelay,
+		MaxHashtags: cfg.Channels.Instagram.MaxHashtags}
+	if ig := cfg.Channels.Instagram; ig.Enabled {
+		client := instagram.New(instagram.Config{APIBase: ig.APIBase, UserID: ig.UserID, AccessToken: string(ig.AccessToken)})
+		channels, names = append(channels, scheduler.NewInstagram(client, links)), append(names, moderation.ChannelInstagram)
+		pub.Channels = names
+		pub.Quota = client.Quota
+	}
+	sch, err := scheduler.New(cfg.Scheduler, db, mod, channels, scheduler.Options{
+		Lease: cfg.Scheduler.Lease, MaxAttempts: cfg.Scheduler.MaxAttempts, Backoff: cfg.Scheduler.RetryBackoff}, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	pub.Location = sch.Location()
+	mod.ConfigurePublishing(pub)
+	if err := sch.Start(ctx); err != nil {
+		return nil, nil, err
+	}
+	return sch, sch.Location(), nil
 }

@@ -57,7 +57,9 @@ type Service struct {
 	clusters *clusterer
 	// expected caches ExpectedAnswerDays.
 	expected expectedCache
-	log      *slog.Logger
+	// pub is the publishing configuration (ConfigurePublishing).
+	pub publishing
+	log *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// OnUrgent, when set, is called after an urgent question is stored;
@@ -273,7 +275,10 @@ func (s *Service) Withdraw(ctx context.Context, receipt string) error {
 		if err := tx.WithdrawQuestion(ctx, q.ID, s.hour()); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, youngPerson, "", "question.withdraw", "question", q.ID, "")
+		if err := s.audit(ctx, tx, youngPerson, "", "question.withdraw", "question", q.ID, ""); err != nil {
+			return err
+		}
+		return s.takeDownPostsOf(ctx, tx, q)
 	})
 	if err != nil {
 		return fmt.Errorf("withdraw: %w", err)

@@ -21,6 +21,14 @@ type Config struct {
 	Tick      string          `mapstructure:"tick"`
 	MaxDelay  time.Duration   `mapstructure:"max_delay"`
 	Retention RetentionConfig `mapstructure:"retention"`
+	// Lease is how long a claimed delivery belongs to one instance; after a
+	// crash another takes it over when the lease runs out.
+	Lease time.Duration `mapstructure:"lease"`
+	// MaxAttempts is how many times a delivery is tried before it fails.
+	MaxAttempts int `mapstructure:"max_attempts"`
+	// RetryBackoff is the wait before the first retry; it doubles, with
+	// jitter, up to an hour.
+	RetryBackoff time.Duration `mapstructure:"retry_backoff"`
 }
 
 // RetentionConfig says how long questions are kept (scheduler.retention).
@@ -41,6 +49,15 @@ func (c Config) Validate() error {
 	}
 	if c.MaxDelay <= 0 {
 		errs = append(errs, fmt.Errorf("scheduler.max_delay: %s must be positive", c.MaxDelay))
+	}
+	if c.Lease < 5*time.Second || c.Lease > time.Hour {
+		errs = append(errs, fmt.Errorf("scheduler.lease: %s is not between 5s and 1h", c.Lease))
+	}
+	if c.MaxAttempts < 1 || c.MaxAttempts > 50 {
+		errs = append(errs, fmt.Errorf("scheduler.max_attempts: %d is not between 1 and 50", c.MaxAttempts))
+	}
+	if c.RetryBackoff < 100*time.Millisecond || c.RetryBackoff > time.Hour {
+		errs = append(errs, fmt.Errorf("scheduler.retry_backoff: %s is not between 100ms and 1h", c.RetryBackoff))
 	}
 	if c.Retention.Rejected <= 0 {
 		errs = append(errs, fmt.Errorf("scheduler.retention.rejected: %s must be positive", c.Retention.Rejected))

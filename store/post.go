@@ -423,3 +423,73 @@ func (db *DB) PostCounts(ctx context.Context) (map[PostStatus]int64, error) {
 	}
 	return m, nil
 }
+
+// RetentionCandidates returns up to limit ids of questions in one of
+// statuses last changed before cutoff.
+func (db *DB) RetentionCandidates(ctx context.Context, statuses []Status, cutoff time.Time, limit int) ([]int64, error) {
+	var ids []int64
+	err := db.gorm(ctx).Model(&Question{}).Where("status IN ? AND updated_at < ?", statuses, cutoff.UTC()).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("retention candidates: %w", translate(err))
+	}
+	return ids, nil
+}
+
+// DeleteQuestions deletes the questions ids for good, with what hangs on
+// them: their read counts, the answers written for them that no other
+// question shares (and those answers' posts that never went out or were
+// taken down), and their place in posts that remain. Run it in InTx.
+func (db *DB) DeleteQuestions(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	g := db.gorm(ctx)
+	if err := g.Exec("DELETE FROM question_reads WHERE question_id IN ?", ids).Error; err != nil {
+		return fmt.Errorf("delete reads: %w", err)
+	}
+	if err := g.Exec("UPDATE posts SET question_id = NULL WHERE question_id IN ?", ids).Error; err != nil {
+		return fmt.Errorf("detach posts: %w", err)
+	}
+	var answers []Answer
+	if err := g.Where("question_id IN ?", ids).Find(&answers).Error; err != nil {
+		return fmt.Errorf("answers: %w", err)
+	}
+	if err := g.Exec("UPDATE questions SET answer_id = NULL WHERE id IN ?", ids).Error; err != nil {
+		return fmt.Errorf("detach answers: %w", err)
+	}
+	for _, a := range answers {
+		// Another question shares the answer: it becomes the answer's own.
+		var other []int64
+		if err := g.Model(&Question{}).Where("answer_id = ?", a.ID).Order("id").Limit(1).Pluck("id", &other).Error; err != nil {
+			return err
+		}
+		if len(other) == 1 {
+			if err := g.Exec("UPDATE answers SET question_id = ? WHERE id = ?", other[0], a.ID).Error; err != nil {
+				return err
+			}
+			continue
+		}
+		var live int64
+		if err := g.Model(&Post{}).Where("answer_id = ? AND status IN ?", a.ID,
+			[]PostStatus{PostScheduled, PostPublishing, PostPublished, PostFailed}).Count(&live).Error; err != nil {
+			return err
+		}
+		if live > 0 {
+			return fmt.Errorf("delete questions: answer %d has a live post: %w", a.ID, ErrConflict)
+		}
+		if err := g.Exec("DELETE FROM deliveries WHERE post_id IN (SELECT id FROM posts WHERE answer_id = ?)", a.ID).Error; err != nil {
+			return err
+		}
+		if err := g.Exec("DELETE FROM posts WHERE answer_id = ?", a.ID).Error; err != nil {
+			return err
+		}
+		if err := g.Exec("DELETE FROM answers WHERE id = ?", a.ID).Error; err != nil {
+			return err
+		}
+	}
+	if err := g.Exec("DELETE FROM questions WHERE id IN ?", ids).Error; err != nil {
+		return fmt.Errorf("delete questions: %w", err)
+	}
+	return nil
+}

@@ -8,5 +8,5 @@ import "embed"
 // FS holds *.html pages, the staff console's console/*.html, static/
 // assets and i18n/ message files.
 //
-//go:embed *.html console static i18n
+//go:embed *.html caption.txt console static i18n
 var FS embed.FS
