@@ -43,6 +43,11 @@ type page struct {
 	Status      *statusView
 	FormReceipt string
 
+	// The published posts.
+	Posts      []publicPost
+	Post       *publicPost
+	NextCursor string
+
 	// The privacy page, in days.
 	RetentionRejected    int
 	RetentionUnpublished int

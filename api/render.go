@@ -15,7 +15,7 @@ import (
 	"kysy/templates"
 )
 
-var pageNames = []string{"ask", "receipt", "answer", "privacy", "error"}
+var pageNames = []string{"ask", "receipt", "answer", "privacy", "error", "posts", "post"}
 
 var langNames = []langLink{{"fi", "Suomeksi"}, {"sv", "På svenska"}, {"en", "In English"}}
 

@@ -24,11 +24,19 @@ func (s *Server) routes() {
 	e.GET("/answer", s.handleAnswerPage)
 	e.POST("/answer", s.handleAnswerForm, s.sameOrigin, s.rateLimit(s.lookups))
 	e.GET("/privacy", s.handlePrivacyPage)
+	e.GET("/posts", s.handlePostsPage)
+	e.GET("/posts/:id", s.handlePostPage)
+	e.GET("/posts/:id/card.png", s.handleCard("png"))
+	e.GET("/posts/:id/card.jpg", s.handleCard("jpg"))
+	e.GET("/feed.atom", s.handleFeed("atom"))
+	e.GET("/feed.rss", s.handleFeed("rss"))
+	e.GET("/feed.json", s.handleFeed("json"))
 
 	// Public JSON API.
 	// Middleware goes on each route, not on an Echo group: a group's
 	// catch-all would answer 404 where 405 is right.
 	e.GET("/api/v1/challenge", s.handleChallenge)
+	e.GET("/api/v1/posts", s.handlePostsJSON)
 	e.POST("/api/v1/questions", s.handleQuestionCreate, s.sameOrigin, s.rateLimit(s.submits))
 	e.POST("/api/v1/receipts/lookup", s.handleReceiptLookup, s.sameOrigin, s.rateLimit(s.lookups))
 	e.POST("/api/v1/receipts/withdraw", s.handleReceiptWithdraw, s.sameOrigin, s.rateLimit(s.lookups))

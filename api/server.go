@@ -29,19 +29,24 @@ type Config struct {
 	// on the privacy page.
 	RetentionRejected    time.Duration
 	RetentionUnpublished time.Duration
+	// Location is scheduler.timezone, for dates on the post pages.
+	Location *time.Location
 }
 
 // Server serves the public pages and the JSON API.
 type Server struct {
-	cfg      Config
-	mod      *moderation.Service
-	db       *store.DB
-	log      *slog.Logger
-	echo     *echo.Echo
-	render   *renderer
-	submits  *limiter
-	lookups  *limiter
-	noPow    *limiter
+	cfg     Config
+	mod     *moderation.Service
+	db      *store.DB
+	log     *slog.Logger
+	echo    *echo.Echo
+	render  *renderer
+	submits *limiter
+	lookups *limiter
+	noPow   *limiter
+	cards   cardCache
+	// Wake, when set, asks the scheduler for a tick (a post due now).
+	Wake     func()
 	pow      *powGate
 	crossOrg *http.CrossOriginProtection
 }

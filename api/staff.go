@@ -107,6 +107,7 @@ func (s *Server) staffRoutes() {
 	e.GET(p+"/review", s.handleStaffReview, mw...)
 	e.GET(p+"/audit", s.handleStaffAudit, mw...)
 	e.GET(p+"/stats", s.handleStaffStats, mw...)
+	s.postRoutes(mw)
 }
 
 // errNoSuchID answers a path whose id cannot be one.
@@ -172,6 +173,10 @@ func idAction[Req any](s *Server, status int, verb func(ctx context.Context, a *
 		out, err := verb(c.Request().Context(), actorOf(c), id, req)
 		if err != nil {
 			return err
+		}
+		if b, ok := out.(rawBlob); ok {
+			c.Response().Header().Set("Cache-Control", "no-store")
+			return c.Blob(status, b.ctype, b.b)
 		}
 		return c.JSON(status, out)
 	}
@@ -508,10 +513,11 @@ type staffStatsResponse struct {
 	// waiting for an approved answer, null when none waits.
 	OldestWaitingSeconds *int64                      `json:"oldest_waiting_seconds"`
 	TimeToAnswer         map[string]timeToAnswerJSON `json:"time_to_answer"`
-	// Posts counts deliveries per channel and result; empty until the
-	// scheduler exists.
+	// Posts counts deliveries per channel and result.
 	Posts map[string]map[string]int64 `json:"posts"`
-	At    time.Time                   `json:"at"`
+	// PostFailures are the latest failed deliveries with their reasons.
+	PostFailures []failureJSON `json:"post_failures"`
+	At           time.Time     `json:"at"`
 }
 
 func seconds(d time.Duration) *int64 {
@@ -526,11 +532,16 @@ func (s *Server) handleStaffStats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	posts, fails, err := postStats(c.Request().Context(), s.db)
+	if err != nil {
+		return err
+	}
 	resp := staffStatsResponse{
+		PostFailures:  fails,
 		QueueDepth:    make(map[string]int64, len(st.ByStatus)),
 		UrgentWaiting: st.UrgentWaiting,
 		TimeToAnswer:  make(map[string]timeToAnswerJSON, len(st.TimeToAnswer)),
-		Posts:         map[string]map[string]int64{},
+		Posts:         posts,
 		At:            st.Now.UTC(),
 	}
 	for k, v := range st.ByStatus {
