@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/net/netutil"
 
 	"kysy/moderation"
 	"kysy/store"
@@ -122,6 +123,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 		ErrorLog:          slog.NewLogLogger(addressFreeHandler{s.log.Handler()}, slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
+	if n := s.cfg.HTTP.MaxConnections; n > 0 {
+		ln = netutil.LimitListener(ln, n)
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
