@@ -72,7 +72,7 @@ func defaultConfig() Config {
 		HTTP: api.HTTPConfig{
 			Addr: "127.0.0.1:8080", BaseURL: "http://127.0.0.1:8080",
 			TrustedProxies: []string{}, QuickExitURL: "https://www.google.com/search?q=s%C3%A4%C3%A4",
-			BodyLimit: 64 << 10, MaxConnections: 1024,
+			BodyLimit: 64 << 10,
 		},
 		Database: store.Config{Driver: "sqlite", DSN: "data/kysy.db"},
 		Inbox: api.InboxConfig{

@@ -22,9 +22,11 @@ type HTTPConfig struct {
 	QuickExitURL string `mapstructure:"quick_exit_url"`
 	// BodyLimit bounds a request body in bytes.
 	BodyLimit int64 `mapstructure:"body_limit"`
-	// MaxConnections bounds the open connections; more wait to be
-	// accepted. Each costs ~40 KB, so a flood of connections cannot grow
-	// memory without bound (BENCHMARKS.md, "Under attack").
+	// MaxConnections bounds the open connections (0: no bound); more wait
+	// to be accepted. Each costs ~40 KB. A bound keeps a connection flood's
+	// memory down but lets the flood crowd out everyone else (measured in
+	// BENCHMARKS.md, "Under attack"), so it is off by default: bound
+	// connections per client at the reverse proxy instead.
 	MaxConnections int `mapstructure:"max_connections"`
 }
 
@@ -45,8 +47,8 @@ func (c HTTPConfig) Validate() error {
 	if u, err := url.Parse(c.QuickExitURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("http.quick_exit_url: %q is not an http(s) URL", c.QuickExitURL))
 	}
-	if c.MaxConnections < 16 || c.MaxConnections > 100_000 {
-		errs = append(errs, fmt.Errorf("http.max_connections: %d is not between 16 and 100000", c.MaxConnections))
+	if c.MaxConnections != 0 && (c.MaxConnections < 16 || c.MaxConnections > 100_000) {
+		errs = append(errs, fmt.Errorf("http.max_connections: %d is not 0 (no bound) or between 16 and 100000", c.MaxConnections))
 	}
 	if c.BodyLimit < 1024 || c.BodyLimit > 16<<20 {
 		errs = append(errs, fmt.Errorf("http.body_limit: %d is not between 1024 and 16777216 bytes", c.BodyLimit))

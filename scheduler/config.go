@@ -50,8 +50,8 @@ func (c Config) Validate() error {
 	if c.MaxDelay <= 0 {
 		errs = append(errs, fmt.Errorf("scheduler.max_delay: %s must be positive", c.MaxDelay))
 	}
-	if c.Lease < 5*time.Second || c.Lease > time.Hour {
-		errs = append(errs, fmt.Errorf("scheduler.lease: %s is not between 5s and 1h", c.Lease))
+	if c.Lease < 2*time.Second || c.Lease > time.Hour {
+		errs = append(errs, fmt.Errorf("scheduler.lease: %s is not between 2s and 1h", c.Lease))
 	}
 	if c.MaxAttempts < 1 || c.MaxAttempts > 50 {
 		errs = append(errs, fmt.Errorf("scheduler.max_attempts: %d is not between 1 and 50", c.MaxAttempts))

@@ -242,8 +242,12 @@ func (s *Scheduler) deliver(ctx context.Context, d store.Delivery, p store.Post)
 		out.Status, out.Error = store.DeliveryFailed, fmt.Sprintf("channel %s is not enabled on this instance", d.Channel)
 		return out
 	}
+	// An attempt ends well inside its lease, so no other instance takes
+	// the delivery over while it is still being sent.
+	actx, cancel := context.WithTimeout(ctx, s.opts.Lease/2)
+	defer cancel()
 	save := func(container string) error { return s.db.SaveContainer(ctx, d.ID, s.owner, container) }
-	ext, err := ch.Deliver(ctx, d, p, save)
+	ext, err := ch.Deliver(actx, d, p, save)
 	if err == nil {
 		out.Status, out.ExternalID = store.DeliveryPublished, ext
 		return out
