@@ -14,11 +14,11 @@ import (
 	"sync"
 	"text/template"
 	"time"
-	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
 
 	"kysy/moderation/redact"
+	"kysy/scheduler/instagram"
 	"kysy/store"
 	"kysy/templates"
 )
@@ -32,9 +32,6 @@ const (
 
 // maxSlots bounds the posting slots.
 const maxSlots = 50
-
-// Instagram's caption rule (SPEC §9).
-const maxCaptionRunes = 2200
 
 // PublishConfig is what the post verbs need from the configuration.
 type PublishConfig struct {
@@ -250,25 +247,19 @@ func (s *Service) caption(c *PostContent, postID int64) (string, error) {
 	return strings.TrimSpace(b.String()), nil
 }
 
-// CheckCaption applies Instagram's rules (SPEC §9) to a caption.
-func CheckCaption(caption string, maxHashtags int) error {
-	if n := utf8.RuneCountInString(caption); n > maxCaptionRunes {
-		return Invalid("caption_too_long", fmt.Sprintf("The caption is %d characters; Instagram takes at most %d. Shorten the answer.", n, maxCaptionRunes))
+// checkCaption applies Instagram's rules (SPEC §9) at scheduling time,
+// as a 422 with the explanation a comms worker needs.
+func checkCaption(caption string, maxHashtags int) error {
+	err := instagram.CheckCaption(caption, maxHashtags)
+	if err == nil {
+		return nil
 	}
-	if n := countHashtags(caption); n > maxHashtags {
-		return Invalid("too_many_hashtags", fmt.Sprintf("The caption has %d hashtags; at most %d are allowed (channels.instagram.max_hashtags).", n, maxHashtags))
+	code := "caption_too_long"
+	var ce *instagram.CaptionError
+	if errors.As(err, &ce) && ce.Rule == "hashtags" {
+		code = "too_many_hashtags"
 	}
-	return nil
-}
-
-func countHashtags(s string) int {
-	n := 0
-	for _, f := range strings.Fields(s) {
-		if len(f) > 1 && f[0] == '#' {
-			n++
-		}
-	}
-	return n
+	return Invalid(code, instagram.Explain(err, "en"))
 }
 
 func (s *Service) checkChannels(asked []string) ([]string, error) {
@@ -349,16 +340,27 @@ func (s *Service) SchedulePost(ctx context.Context, actor *Actor, in ScheduleInp
 		if slices.Contains(channels, ChannelInstagram) {
 			// The final caption carries the post's address, ~40 characters
 			// more; leave room for it.
-			if err := CheckCaption(c.Caption+strings.Repeat("x", len(s.PostURL(1_000_000_000))), cfg.MaxHashtags); err != nil {
+			if err := checkCaption(c.Caption+strings.Repeat("x", len(s.PostURL(1_000_000_000))), cfg.MaxHashtags); err != nil {
 				return err
 			}
 			if cfg.Quota != nil {
 				used, total, err := cfg.Quota(ctx)
 				if err != nil {
-					return Unavailable("instagram_unavailable", "Could not read Instagram's publishing quota: "+err.Error())
+					return Unavailable("instagram_unavailable", "Could not read Instagram's publishing quota: "+instagram.Explain(err, "en"))
 				}
-				if used >= total {
-					return Invalid("instagram_quota", fmt.Sprintf("Instagram's quota is used up: %d of %d posts in 24 hours. Choose a later time or leave Instagram out.", used, total))
+				// What the account used in the last 24 h counts if the post
+				// goes out within a day; our own scheduled Instagram posts
+				// within a day of it count too.
+				near, err := tx.CountScheduledOn(ctx, ChannelInstagram, at.Add(-24*time.Hour), at.Add(24*time.Hour))
+				if err != nil {
+					return err
+				}
+				projected := int(near)
+				if at.Before(now.Add(24 * time.Hour)) {
+					projected += used
+				}
+				if projected >= total {
+					return Invalid("instagram_quota", fmt.Sprintf("Instagram allows %d posts in 24 hours; %d are used or scheduled around this time. Choose another time or leave Instagram out.", total, projected))
 				}
 			}
 		}

@@ -493,3 +493,14 @@ func (db *DB) DeleteQuestions(ctx context.Context, ids []int64) error {
 	}
 	return nil
 }
+
+// CountScheduledOn counts scheduled posts going to channel in [from, to).
+func (db *DB) CountScheduledOn(ctx context.Context, channel string, from, to time.Time) (int64, error) {
+	var n int64
+	err := db.gorm(ctx).Model(&Post{}).Where("status = ? AND scheduled_at >= ? AND scheduled_at < ? AND (channels = ? OR channels LIKE ? OR channels LIKE ? OR channels LIKE ?)",
+		PostScheduled, from.UTC(), to.UTC(), channel, channel+",%", "%,"+channel, "%,"+channel+",%").Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count scheduled: %w", translate(err))
+	}
+	return n, nil
+}
