@@ -119,3 +119,16 @@ func insertQuestions(tx *gorm.DB, qs []*Question) error {
 	}
 	return tx.Create(qs).Error
 }
+
+// ImportQuestions writes qs directly, in batches, in one transaction,
+// bypassing the group-commit writer: for data imports and benchmarks, not
+// for intake. The texts must already be redacted (I1).
+func (db *DB) ImportQuestions(ctx context.Context, qs []*Question) error {
+	err := db.gorm(ctx).Transaction(func(tx *gorm.DB) error {
+		return tx.CreateInBatches(qs, 500).Error
+	})
+	if err != nil {
+		return fmt.Errorf("import questions: %w", translate(err))
+	}
+	return nil
+}
