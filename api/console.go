@@ -65,6 +65,7 @@ func (s *Server) consoleRoutes() {
 	e.GET("/console/review", s.handleConsoleReview, s.requireStaff)
 	e.GET("/console/stats", s.handleConsoleStats, s.requireStaff)
 	e.GET("/console/audit", s.handleConsoleAudit, s.requireStaff)
+	s.consolePostsRoutes(post)
 }
 
 // isConsolePath reports whether path belongs to the console.

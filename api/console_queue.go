@@ -52,6 +52,9 @@ type consoleQueueItem struct {
 func (s *Server) handleConsoleHome(c echo.Context) error {
 	a := actorOf(c)
 	if !a.Has(moderation.RoleModerator) && !a.Has(moderation.RoleReviewer) {
+		if a.Has(moderation.RoleComms) {
+			return consoleSeeOther(c, "/console/schedule", "")
+		}
 		return consoleSeeOther(c, "/console/stats", "")
 	}
 	return s.handleConsoleQueue(c)

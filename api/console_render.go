@@ -21,7 +21,8 @@ import (
 // own files (i18n/console.fi.toml, console.en.toml), so the public pages'
 // fi/sv/en parity check is not concerned with them.
 
-var consolePageNames = []string{"login", "queue", "question", "review", "stats", "audit", "error"}
+var consolePageNames = []string{"login", "queue", "question", "review", "stats", "audit", "error",
+	"schedule", "posts", "post", "slots", "week"}
 
 var consoleLangs = []langLink{{"fi", "Suomeksi"}, {"en", "In English"}}
 
@@ -123,6 +124,11 @@ type consolePage struct {
 	Review   *consoleReviewView
 	Stats    *consoleStatsView
 	Audit    *consoleAuditView
+	Schedule *consoleScheduleView
+	Posts    *consolePostsView
+	Post     *consolePostView
+	Slots    *consoleSlotsView
+	Week     *consoleWeekView
 
 	loc  *i18n.Localizer
 	zone *time.Location

@@ -22,6 +22,14 @@ type consoleStatsView struct {
 	Oldest        *time.Time
 	OldestAge     time.Duration
 	Windows       []consoleTTARow
+	// Deliveries per channel and result, and the latest failures.
+	Channels []consoleChannelRow
+	Failures []failureJSON
+}
+
+type consoleChannelRow struct {
+	Channel                            string
+	Published, Pending, Failed, Undone int64
 }
 
 type consoleStatusCount struct {
@@ -53,6 +61,20 @@ func (s *Server) handleConsoleStats(c echo.Context) error {
 		t := st.TimeToAnswer[w]
 		v.Windows = append(v.Windows, consoleTTARow{Window: w, Count: t.Count, Median: t.Median, P90: t.P90})
 	}
+	posts, fails, err := postStats(c.Request().Context(), s.db)
+	if err != nil {
+		return err
+	}
+	for _, ch := range []string{moderation.ChannelFeed, moderation.ChannelWebhook, moderation.ChannelInstagram} {
+		m, ok := posts[ch]
+		if !ok {
+			continue
+		}
+		v.Channels = append(v.Channels, consoleChannelRow{Channel: ch, Published: m[string(store.DeliveryPublished)],
+			Pending: m[string(store.DeliveryPending)] + m[string(store.DeliverySending)], Failed: m[string(store.DeliveryFailed)],
+			Undone: m[string(store.DeliveryUnpublished)]})
+	}
+	v.Failures = fails
 	p := s.newConsolePage(c, "stats")
 	p.Stats = v
 	return c.Render(http.StatusOK, "stats", p)

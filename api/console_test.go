@@ -452,10 +452,10 @@ func TestConsolePagesByRole(t *testing.T) {
 			}
 		}
 	}
-	// The front page is the queue for those who work it, the figures for
-	// the others.
+	// The front page is the queue for those who work it, what to publish
+	// for comms.
 	wantConsolePage(t, "mona GET /console", e.get(t, sessions["mona"], "/console"), http.StatusOK, `id="tab-received"`)
-	wantConsoleRedirect(t, "kia GET /console", e.get(t, sessions["kia"], "/console"), "/console/stats?lang=fi")
+	wantConsoleRedirect(t, "kia GET /console", e.get(t, sessions["kia"], "/console"), "/console/schedule?lang=fi")
 	// The menu offers only what the role may open.
 	body := e.get(t, sessions["kia"], "/console/stats").Body.String()
 	if strings.Contains(body, `id="nav-queue"`) || strings.Contains(body, `id="nav-review"`) || strings.Contains(body, `id="nav-audit"`) {

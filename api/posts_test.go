@@ -10,6 +10,8 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -288,5 +290,50 @@ func TestPublicPostsAndFeeds(t *testing.T) {
 	}
 	if strings.Contains(e.do(t, "GET", "/feed.atom", "", "").Body.String(), "Kysymys 0:") {
 		t.Fatal("an unpublished post is still in the feed")
+	}
+}
+
+func TestFailedDeliveryReasonInStatsAndConsole(t *testing.T) {
+	e := newStaffEnv(t)
+	e.publishing(t)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden) }))
+	t.Cleanup(rcv.Close)
+	links := scheduler.Links{BaseURL: "http://127.0.0.1:8080"}
+	wh := scheduler.NewWebhook(scheduler.WebhookConfig{Enabled: true, URL: rcv.URL, Secret: "a-secret-long-enough"}, links)
+	sch, err := scheduler.New(scheduler.Config{Timezone: "Europe/Helsinki", Tick: "@every 15s", MaxDelay: 24 * time.Hour}, e.db, e.mod,
+		[]scheduler.Channel{scheduler.Feed{}, wh}, scheduler.Options{}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch.Now = e.clock.Now
+	e.mod.ConfigurePublishing(moderation.PublishConfig{Location: sch.Location(), Channels: []string{"feed", "webhook"},
+		BaseURL: "http://127.0.0.1:8080", MaxDelay: 24 * time.Hour, MaxHashtags: 5})
+	_, aid := e.approvedAnswer(t, "Kysymys", "Vastaus, joka on tarpeeksi pitkä.", true)
+	at := e.clock.Now()
+	p, err := e.mod.SchedulePost(context.Background(), e.actors["kaisa"], moderation.ScheduleInput{AnswerID: aid, At: &at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rec := e.call(t, e.bearer("anna"), "GET", "/api/v1/staff/stats", "")
+	var st struct {
+		Posts    map[string]map[string]int64 `json:"posts"`
+		Failures []struct {
+			PostID  int64  `json:"post_id"`
+			Channel string `json:"channel"`
+			Reason  string `json:"reason"`
+		} `json:"post_failures"`
+	}
+	decodeInto(t, rec, &st)
+	if st.Posts["webhook"]["failed"] != 1 || st.Posts["feed"]["published"] != 1 || len(st.Failures) != 1 ||
+		st.Failures[0].PostID != p.ID || !strings.Contains(st.Failures[0].Reason, "refused the post with 403") {
+		t.Fatalf("stats %s", rec.Body)
+	}
+	comms := e.login(t, "kaisa")
+	page := e.do(t, "GET", "/console/stats", "", "", comms.headers("GET")...)
+	if page.Code != 200 || !strings.Contains(page.Body.String(), "refused the post with 403") || !strings.Contains(page.Body.String(), `id="channel-webhook"`) {
+		t.Fatalf("console stats %d:\n%s", page.Code, page.Body)
 	}
 }

@@ -333,6 +333,11 @@ func (s *Service) SchedulePost(ctx context.Context, actor *Actor, in ScheduleInp
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
+		// A missed post of the answer is replaced by this one, so that it
+		// cannot be published as well.
+		if err := s.cancelMissed(ctx, tx, actor, role, a.ID, now); err != nil {
+			return err
+		}
 		c, err := s.content(ctx, tx, a, 0)
 		if err != nil {
 			return err
@@ -440,6 +445,11 @@ func (s *Service) PublishNow(ctx context.Context, actor *Actor, id int64) (*stor
 		switch was {
 		case store.PostScheduled, store.PostMissed:
 			if was == store.PostMissed {
+				if other, err := tx.ActivePostForAnswer(ctx, p.AnswerID); err == nil {
+					return Conflict("already_scheduled", fmt.Sprintf("This answer already has post %d (%s).", other.ID, other.Status))
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
 				if err := s.setAnswerQuestions(ctx, tx, p.AnswerID, []store.Status{store.StatusApproved}, store.StatusScheduled); err != nil {
 					return err
 				}
@@ -998,4 +1008,23 @@ func (s *Service) Retention(ctx context.Context, now time.Time, rejected, unpubl
 		}
 	}
 	return total, nil
+}
+
+// cancelMissed cancels the answer's missed posts.
+func (s *Service) cancelMissed(ctx context.Context, tx *store.DB, actor *Actor, role Role, answerID int64, now time.Time) error {
+	missed, err := tx.PostsOfAnswer(ctx, answerID, store.PostMissed)
+	if err != nil {
+		return err
+	}
+	for i := range missed {
+		p := &missed[i]
+		p.Status, p.UpdatedAt = store.PostCancelled, now
+		if err := tx.UpdatePost(ctx, p, store.PostMissed, "status", "updated_at"); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, role, "post.remove", "post", p.ID, "missed→cancelled (replaced)"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

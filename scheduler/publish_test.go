@@ -503,3 +503,27 @@ func TestRetention(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func TestRescheduleReplacesMissed(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, aid := e.approved("Kysymys ajasta", "Vastaus, joka on tarpeeksi pitkä julkaistavaksi.", true)
+	old := e.schedule(aid, start.Add(time.Hour))
+	e.clock.Set(start.Add(26 * time.Hour))
+	e.tick()
+	if got := e.post(old.ID).Status; got != store.PostMissed {
+		t.Fatalf("post %s, want missed", got)
+	}
+	fresh := e.schedule(aid, e.clock.Now().Add(time.Hour))
+	if got := e.post(old.ID).Status; got != store.PostCancelled {
+		t.Fatalf("the missed post after a new one: %s, want cancelled", got)
+	}
+	if _, err := e.mod.PublishNow(ctx, e.comms, old.ID); err == nil {
+		t.Fatal("the replaced post could still be published")
+	}
+	e.clock.Advance(time.Hour)
+	e.tick()
+	if got := e.post(fresh.ID).Status; got != store.PostPublished || e.hook.n != 1 {
+		t.Fatalf("new post %s, webhook calls %d", got, e.hook.n)
+	}
+}

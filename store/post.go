@@ -504,3 +504,12 @@ func (db *DB) CountScheduledOn(ctx context.Context, channel string, from, to tim
 	}
 	return n, nil
 }
+
+// PostsOfAnswer returns the answer's posts in status.
+func (db *DB) PostsOfAnswer(ctx context.Context, answerID int64, status PostStatus) ([]Post, error) {
+	var ps []Post
+	if err := db.gorm(ctx).Where("answer_id = ? AND status = ?", answerID, status).Find(&ps).Error; err != nil {
+		return nil, fmt.Errorf("posts of answer %d: %w", answerID, translate(err))
+	}
+	return ps, nil
+}
