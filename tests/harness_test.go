@@ -237,3 +237,39 @@ func grepFiles(t testing.TB, dir string, needle []byte) []string {
 	})
 	return hits
 }
+
+// postsStaffCall sends a staff API request with a bearer token and expects
+// the status want.
+func postsStaffCall(t *testing.T, s *server, token, method, path, body string, want int) map[string]any {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+"/api/v1/staff"+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: %d %s, want %d", method, path, resp.StatusCode, raw, want)
+	}
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	return m
+}
+
+// postsToken makes an API token for name with the real CLI.
+func postsToken(t *testing.T, s *server, name string) string {
+	t.Helper()
+	out, errOut, code := runKysy(t, s.Dir, "", nil, "token", "create", name, "--config", s.cfgPath)
+	if code != 0 {
+		t.Fatalf("kysy token create %s: exit %d %s", name, code, errOut)
+	}
+	return strings.TrimSpace(out)
+}

@@ -103,23 +103,7 @@ func TestPublishExactlyOnceAcrossKills(t *testing.T) {
 	}
 	call := func(who, method, path, body string, want int) map[string]any {
 		t.Helper()
-		req, _ := http.NewRequest(method, s.URL+"/api/v1/staff"+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok[who])
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != want {
-			t.Fatalf("%s %s: %d %s, want %d", method, path, resp.StatusCode, raw, want)
-		}
-		var m map[string]any
-		json.Unmarshal(raw, &m)
-		return m
+		return postsStaffCall(t, s, tok[who], method, path, body, want)
 	}
 
 	// 30 approved answers, each scheduled now: they go out at once.

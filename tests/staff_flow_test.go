@@ -3,8 +3,6 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -36,26 +34,7 @@ func TestStaffFlowThroughTheBinary(t *testing.T) {
 
 	call := func(token, method, path, body string, want int) map[string]any {
 		t.Helper()
-		req, err := http.NewRequest(method, s.URL+"/api/v1/staff"+path, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != want {
-			t.Fatalf("%s %s: %d %s, want %d", method, path, resp.StatusCode, raw, want)
-		}
-		var m map[string]any
-		json.Unmarshal(raw, &m)
-		return m
+		return postsStaffCall(t, s, token, method, path, body, want)
 	}
 
 	queue := call(mona, "GET", "/questions", "", 200)
