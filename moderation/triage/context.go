@@ -261,7 +261,10 @@ func (cx *cues) hypothetical(s span) bool {
 		// "whether" is not "if"; and a condition set by someone threatening
 		// ("he said if I tell he'll hurt my sister") is a threat, not a
 		// hypothesis.
-		if h.end >= s.start || cx.sentence(h.start) != sent || cx.overlaps("whether", h) || cx.overlaps("threat", h) {
+		// A condition cue read across a clause break ("…wherever I can,
+		// my parents…") is no condition.
+		if h.end >= s.start || cx.sentence(h.start) != sent || cx.clause(h.start) != cx.clause(h.end) ||
+			cx.overlaps("whether", h) || cx.overlaps("threat", h) {
 			continue
 		}
 		inScope := true

@@ -90,6 +90,9 @@ func (rs *ruleSet) tokenSlots(tok string, buf []int32) []int32 {
 	if adultAge(tok) {
 		buf = append(buf, rs.ageSlots...)
 	}
+	if len(rs.manySlots) > 0 && manyNum(tok) {
+		buf = append(buf, rs.manySlots...)
+	}
 	for _, iw := range rs.infixes {
 		if strings.Contains(tok, iw.text) {
 			buf = append(buf, iw.slots...)
@@ -135,6 +138,19 @@ func adultAge(s string) bool {
 	}
 	n := int(s[0]-'0')*10 + int(s[1]-'0')
 	return n >= 18 && slices.Contains(ageUnits, s[2:])
+}
+
+// manyNum reports a count of five or more: "15", "30kpl", not "2" or
+// "1.5".
+func manyNum(s string) bool {
+	n, i := 0, 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = min(n*10+int(s[i]-'0'), 1000)
+	}
+	if i == 0 || (i < len(s) && s[i] == '.') {
+		return false
+	}
+	return n >= 5
 }
 
 func allDigits(s string) bool {

@@ -211,7 +211,9 @@ func disambiguate(toks []token) {
 		}
 		first := i == 0 || toks[i-1].sentence != toks[i].sentence
 		next := i+1 < len(toks) && toks[i+1].sentence == toks[i].sentence && butAfter[toks[i+1].key]
-		if toks[i].punct || first || next {
+		// "mut heitettiin pihalle": before a passive verb "mut" is "me".
+		passive := i+1 < len(toks) && toks[i+1].sentence == toks[i].sentence && isPassive(toks[i+1].key)
+		if (toks[i].punct || first || next) && !passive {
 			toks[i].key = "mutta"
 			if !toks[i].punct && !first {
 				shift++
@@ -219,6 +221,23 @@ func disambiguate(toks []token) {
 			}
 		}
 	}
+}
+
+// passiveEnds end a Finnish passive verb ("heitettiin", "lyödään",
+// "potkittu"), which takes the pronoun "mut" as its object.
+var passiveEnds = []string{"ttiin", "tiin", "ttaan", "taan", "taan", "daan", "ttu", "tty"}
+
+// isPassive reports a Finnish passive verb form.
+func isPassive(w string) bool {
+	if len(w) < 6 {
+		return false
+	}
+	for _, e := range passiveEnds {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // floodKey is the text reduced to what a copy-paste flood keeps constant:

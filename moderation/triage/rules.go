@@ -27,7 +27,7 @@ import (
 // joined by "|"; a word is folded like the text (ä→a, ö→o), "stem*" is a
 // prefix, "*end" a suffix, "@class" a class, "@num" any number, "-word"
 // excludes, and "=word" turns off typo tolerance (on for words of seven
-// letters or more). "*mid*" matches inside a compound ("*lääk*" in
+// letters or more). "@manynum" is a count of five or more ("15"). "*mid*" matches inside a compound ("*lääk*" in
 // "masennuslääkkeet"); "@adultage" is an adult's age ("30v", "25-vuotias",
 // "40"). Between two slots, "..N" allows up to N other words in between,
 // "<N>" the same in either order; nothing means adjacent. A final "$" asks
@@ -57,6 +57,7 @@ type slot struct {
 	excludes []word
 	num      bool // @num: a token of digits
 	adultAge bool // @adultage: 18–99, alone or with a unit ("30v")
+	manyNum  bool // @manynum: a count of five or more ("15"), not a dose of one or two
 }
 
 // link relates a slot to the one before it in a pattern.
@@ -102,6 +103,7 @@ type ruleSet struct {
 	infixes   []fuzzyWord // infix words and their slots
 	numSlots  []int32
 	ageSlots  []int32
+	manySlots []int32
 	docs      sync.Pool // of *doc
 	maxPrefix int
 	maxSuffix int
@@ -145,7 +147,7 @@ func parseRules(src string) (*ruleSet, error) {
 		case isClassLine(line):
 			name, body, _ := strings.Cut(line, "=")
 			name = strings.TrimSpace(name)
-			if _, dup := rs.classes[name]; dup || name == "@num" || name == "@adultage" {
+			if _, dup := rs.classes[name]; dup || name == "@num" || name == "@adultage" || name == "@manynum" {
 				return nil, fmt.Errorf("rules line %d: class %s defined twice", n, name)
 			}
 			rs.classes[name] = strings.Fields(body)
@@ -302,7 +304,7 @@ func (rs *ruleSet) slotID(spec string, slotIDs map[string]int, fuzzy bool) (int,
 			s.words[i].fuzzy = false
 		}
 	}
-	if len(s.words) == 0 && !s.num && !s.adultAge {
+	if len(s.words) == 0 && !s.num && !s.adultAge && !s.manyNum {
 		return 0, fmt.Errorf("slot %q has no words", spec)
 	}
 	id := len(rs.slots)
@@ -323,6 +325,8 @@ func (rs *ruleSet) addAlternatives(s *slot, alts []string, seen map[string]bool,
 			s.num = true
 		case a == "@adultage":
 			s.adultAge = true
+		case a == "@manynum":
+			s.manyNum = true
 		case strings.HasPrefix(a, "@"):
 			body, ok := rs.classes[a]
 			if !ok {
@@ -390,6 +394,9 @@ func (rs *ruleSet) buildIndex() {
 		}
 		if s.adultAge {
 			rs.ageSlots = append(rs.ageSlots, sid)
+		}
+		if s.manyNum {
+			rs.manySlots = append(rs.manySlots, sid)
 		}
 		for _, w := range s.words {
 			switch w.kind {

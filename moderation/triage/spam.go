@@ -17,7 +17,7 @@ const calmMax = 2
 var (
 	// hostRe is a word that names a host: "www.x.fi", "bit.ly/abc",
 	// "https://…". Only words with a dot or "://" are tried.
-	hostRe = regexp.MustCompile(`^(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+([a-z]{2,12}))(?:[/?#:].*)?$`)
+	hostRe = regexp.MustCompile(`^(?:https?://)?(?:www\.)?((?:[\pL\pN-]+\.)+([a-z]{2,12}))(?:[/?#:].*)?$`)
 	// handleRe finds a social-media handle to contact ("@kryptokingi"),
 	// not an email address.
 	handleRe = regexp.MustCompile(`(?:^|[\s(:,])@[\pL\pN_.]{3,}`)
