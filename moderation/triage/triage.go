@@ -48,6 +48,9 @@ type Classifier struct {
 	urgent []*section
 	spam   []*section
 	cues   map[string][]*section
+	// models give a second opinion on what the rules let pass (model.go);
+	// nil for rules only.
+	models *models
 }
 
 // The cue names the rules file must define.
@@ -57,10 +60,20 @@ var cueNames = []string{
 	"friend", "idiom", "lang_fi", "lang_sv", "lang_en", "calm", "whether", "threat", "joke", "soon", "plan", "profanity", "laughter", "menace", "fiction", "genericnear",
 }
 
-// New compiles the embedded rules.
+// New compiles the embedded rules and trains the models on the embedded
+// corpus.
 func New() (*Classifier, error) {
-	return compile(rulesText)
+	c, err := compile(rulesText)
+	if err != nil {
+		return nil, err
+	}
+	c.models = defaultModels()
+	return c, nil
 }
+
+// RulesOnly returns a classifier without the models, for measuring what
+// the rules do alone.
+func RulesOnly() (*Classifier, error) { return compile(rulesText) }
 
 func compile(src string) (*Classifier, error) {
 	rs, err := parseRules(src)
@@ -114,12 +127,22 @@ func (c *Classifier) Classify(text string) Result {
 	defer d.release()
 	cx := c.context(d)
 	signals := c.urgentSignals(d, cx)
+	var fs []uint32
+	if len(signals) == 0 && c.models != nil {
+		fs = features(text)
+		if !cx.calmed() && c.models.urgent.score(fs) >= urgentModelThreshold {
+			signals = []string{"model"}
+		}
+	}
 	res := Result{Urgent: len(signals) > 0, Signals: signals}
 	if res.Urgent {
 		res.Signals = append(res.Signals, cx.modifiers()...)
 		return res
 	}
 	spam := c.spamSignals(text, d, cx)
+	if len(spam) == 0 && c.models != nil && len(d.toks) >= 4 && mostlyLatin(text) && c.models.spam.score(fs) >= spamModelThreshold {
+		spam = []string{"model_spam"}
+	}
 	res.Spam = len(spam) > 0
 	res.Signals = append(res.Signals, spam...)
 	if res.Signals == nil {
