@@ -9,6 +9,8 @@ type cues struct {
 	neg, negAfter, fill, hypoEnd, continues, resolved []bool
 
 	friendHit bool
+	// explained counts urgent pattern matches the context explained away.
+	explained int
 }
 
 // langScoreMin is how many more typical words one language needs over the

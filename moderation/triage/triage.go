@@ -166,6 +166,7 @@ func (c *Classifier) urgentSignals(d *doc, cx *cues) []string {
 			hit := false
 			d.each(&sec.pats[i], func(s span) bool {
 				if cx.suppressed(s) {
+					cx.explained++
 					return false
 				}
 				hit = true
