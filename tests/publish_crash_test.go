@@ -110,7 +110,7 @@ func TestPublishExactlyOnceAcrossKills(t *testing.T) {
 	const posts = 30
 	var postIDs []int64
 	for i := range posts {
-		code, _ := postJSON(t, s.URL+"/api/v1/questions", fmt.Sprintf(`{"text":"Kysymys numero %d sijoituksesta","lang":"fi","consent_publish":true}`, i))
+		code, _ := postJSON(t, s.URL+"/api/v1/questions", fmt.Sprintf(`{"text":"Kysymys %d sijoituksesta: saako sossu kertoa koululle mitä puhuin?","lang":"fi","consent_publish":true}`, i))
 		if code != 201 {
 			t.Fatalf("submit %d: %d", i, code)
 		}
