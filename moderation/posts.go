@@ -328,9 +328,7 @@ func (s *Service) SchedulePost(ctx context.Context, actor *Actor, in ScheduleInp
 		if a.Status != store.AnswerApproved {
 			return invalidTransition("schedule the answer", a.Status)
 		}
-		if old, err := tx.ActivePostForAnswer(ctx, a.ID); err == nil {
-			return Conflict("already_scheduled", fmt.Sprintf("This answer already has post %d (%s).", old.ID, old.Status))
-		} else if !errors.Is(err, store.ErrNotFound) {
+		if err := noLivePost(ctx, tx, a.ID); err != nil {
 			return err
 		}
 		// A missed post of the answer is replaced by this one, so that it
@@ -445,9 +443,7 @@ func (s *Service) PublishNow(ctx context.Context, actor *Actor, id int64) (*stor
 		switch was {
 		case store.PostScheduled, store.PostMissed:
 			if was == store.PostMissed {
-				if other, err := tx.ActivePostForAnswer(ctx, p.AnswerID); err == nil {
-					return Conflict("already_scheduled", fmt.Sprintf("This answer already has post %d (%s).", other.ID, other.Status))
-				} else if !errors.Is(err, store.ErrNotFound) {
+				if err := noLivePost(ctx, tx, p.AnswerID); err != nil {
 					return err
 				}
 				if err := s.setAnswerQuestions(ctx, tx, p.AnswerID, []store.Status{store.StatusApproved}, store.StatusScheduled); err != nil {
@@ -1025,6 +1021,19 @@ func (s *Service) cancelMissed(ctx context.Context, tx *store.DB, actor *Actor, 
 		if err := s.audit(ctx, tx, actor, role, "post.remove", "post", p.ID, "missed→cancelled (replaced)"); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// noLivePost refuses a second live post (scheduled, going out, published or
+// failed) for one answer.
+func noLivePost(ctx context.Context, tx *store.DB, answerID int64) error {
+	old, err := tx.ActivePostForAnswer(ctx, answerID)
+	if err == nil {
+		return Conflict("already_scheduled", fmt.Sprintf("This answer already has post %d (%s).", old.ID, old.Status))
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
 	return nil
 }
