@@ -152,8 +152,8 @@ func TestCorpus(t *testing.T) {
 // TestHeldOut measures the classifier on testdata/heldout.jsonl: 240 cases
 // written by a team member who had not seen the rules or the corpus, kept
 // out of the model's training and never used to tune anything. It guards
-// against regressions below the level measured (urgent recall 0.929,
-// precision 0.940, spam recall 0.900, borderline excluded); its figures are
+// against regressions below the level measured (urgent recall 0.941,
+// precision 0.930, spam recall 0.967, borderline excluded); its figures are
 // the honest estimate of quality on new text.
 func TestHeldOut(t *testing.T) {
 	items := loadCases(t, "testdata/heldout.jsonl")
@@ -169,7 +169,7 @@ func TestHeldOut(t *testing.T) {
 	}
 	t.Logf("held out, borderline excluded: items=%d urgent recall=%.3f precision=%.3f spam recall=%.3f precision=%.3f",
 		strict.n, strict.urgentRecall(), strict.urgentPrecision(), strict.spamRecall(), strict.spamPrecision())
-	if strict.urgentRecall() < 0.92 || strict.urgentPrecision() < 0.9 || strict.spamRecall() < 0.9 {
+	if strict.urgentRecall() < 0.94 || strict.urgentPrecision() < 0.9 || strict.spamRecall() < 0.95 {
 		t.Errorf("held-out quality fell below what was measured: urgent %.3f/%.3f, spam recall %.3f",
 			strict.urgentRecall(), strict.urgentPrecision(), strict.spamRecall())
 	}
