@@ -179,6 +179,10 @@ func TestPublicPostsAndFeeds(t *testing.T) {
 	e := newStaffEnv(t)
 	sch := e.publishing(t)
 	ctx := context.Background()
+	// An empty JSON Feed still has its items, as the format requires.
+	if body := e.do(t, "GET", "/feed.json", "", "").Body.String(); !strings.Contains(body, `"items": []`) {
+		t.Fatalf("empty JSON feed: %s", body)
+	}
 	var ids []int64
 	for i, consent := range []bool{true, false, true} {
 		_, aid := e.approvedAnswer(t, fmt.Sprintf("Kysymys %d: mitä sijoitus tarkoittaa äidille?", i),

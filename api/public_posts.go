@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -224,7 +225,7 @@ func (s *Server) handleFeed(kind string) echo.HandlerFunc {
 			body, err = f.ToRss()
 			ctype = "application/rss+xml; charset=utf-8"
 		default:
-			body, err = f.ToJSON()
+			body, err = jsonFeed(f)
 			ctype = "application/feed+json; charset=utf-8"
 		}
 		if err != nil {
@@ -233,4 +234,20 @@ func (s *Server) handleFeed(kind string) echo.HandlerFunc {
 		c.Response().Header().Set("Cache-Control", "public, max-age=300")
 		return c.Blob(http.StatusOK, ctype, []byte(body))
 	}
+}
+
+// jsonFeed is f as JSON Feed 1.1. gorilla/feeds leaves "items" out when
+// there are none, but the format requires the key: an empty feed gets [].
+func jsonFeed(f *feeds.Feed) (string, error) {
+	body, err := f.ToJSON()
+	if err != nil || len(f.Items) > 0 {
+		return body, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		return "", err
+	}
+	m["items"] = []any{}
+	b, err := json.MarshalIndent(m, "", "  ")
+	return string(b), err
 }
