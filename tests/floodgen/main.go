@@ -41,7 +41,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"os"
 	"slices"
 	"sort"
@@ -49,6 +48,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"kysy/tests/internal/loadkit"
 )
 
 // questions are plain, made-up questions with no personal details: no
@@ -137,7 +138,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "floodgen: "+format+"\n", a...)
 		os.Exit(2)
 	}
-	target, err := intakeURL(*rawURL)
+	target, err := loadkit.IntakeURL(*rawURL, "floodgen")
 	if err != nil {
 		fail("%v", err)
 	}
@@ -312,23 +313,6 @@ func main() {
 
 type srcKey struct{}
 
-// intakeURL checks that raw names a loopback host and returns the intake
-// endpoint under it.
-func intakeURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("-url %q is not an http(s) URL", raw)
-	}
-	host := u.Hostname()
-	if ip := net.ParseIP(host); (ip == nil && host != "localhost") || (ip != nil && !ip.IsLoopback()) {
-		return "", fmt.Errorf("-url: %s is not a loopback address; floodgen only talks to a local server", host)
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path = "/api/v1/questions"
-	}
-	return u.String(), nil
-}
-
 // aliasAddr parses an IPv4 loopback alias other than 127.0.0.1.
 func aliasAddr(s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
@@ -433,7 +417,7 @@ func send(ctx context.Context, client *http.Client, target string, rng *rand.Ran
 	t0 := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		k := errKind(err)
+		k := loadkit.ErrKind(err)
 		t.errs[k]++
 		if t.firstErr == "" {
 			t.firstErr = err.Error()
@@ -453,23 +437,6 @@ func send(ctx context.Context, client *http.Client, target string, rng *rand.Ran
 		t.noRetry++
 	}
 	return true
-}
-
-func errKind(err error) string {
-	var ne net.Error
-	switch {
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case strings.Contains(err.Error(), "connection refused"):
-		return "connection refused"
-	case strings.Contains(err.Error(), "connection reset"):
-		return "connection reset"
-	case strings.Contains(err.Error(), "address already in use"), strings.Contains(err.Error(), "cannot assign requested address"):
-		return "source address"
-	case errors.Is(err, io.EOF) || strings.Contains(err.Error(), "EOF"):
-		return "EOF"
-	}
-	return "other"
 }
 
 // report prints one block per group and says whether the run passed.
@@ -520,7 +487,7 @@ func report(w io.Writer, target, phase string, elapsed time.Duration, groups []*
 			fmt.Fprintf(w, "%s-first-error: %s\n", p, t.firstErr)
 		}
 		fmt.Fprintf(w, "%s-p50-ms: %.2f\n%s-p99-ms: %.2f\n%s-max-ms: %.2f\n",
-			p, ms(pct(t.lat, 50)), p, ms(pct(t.lat, 99)), p, ms(pct(t.lat, 100)))
+			p, ms(loadkit.Pct(t.lat, 50)), p, ms(loadkit.Pct(t.lat, 99)), p, ms(loadkit.Pct(t.lat, 100)))
 		switch g.name {
 		case "normal":
 			sent := len(t.lat) + nerr
@@ -544,14 +511,4 @@ func report(w io.Writer, target, phase string, elapsed time.Duration, groups []*
 		fmt.Fprintln(w, "result: FAIL")
 	}
 	return pass
-}
-
-// pct returns the p-th percentile of sorted (nearest rank).
-func pct(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(float64(len(sorted))*p/100+0.999999) - 1
-	i = max(0, min(i, len(sorted)-1))
-	return sorted[i]
 }

@@ -12,20 +12,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"kysy/tests/internal/loadkit"
 )
 
 // question is one realistic question as a young person might write it;
@@ -82,7 +82,7 @@ func main() {
 		"above %d, two questions are joined at random for more variety", len(questions), len(questions)))
 	flag.Parse()
 
-	target, err := intakeURL(*rawURL)
+	target, err := loadkit.IntakeURL(*rawURL, "loadgen")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(2)
@@ -133,24 +133,6 @@ func main() {
 	report(os.Stdout, target, *conns, elapsed, results)
 }
 
-// intakeURL checks that raw names a loopback host and returns the intake
-// endpoint under it.
-func intakeURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("-url %q is not an http(s) URL", raw)
-	}
-	// Decided without any lookup: a loopback IP literal, or localhost.
-	host := u.Hostname()
-	if ip := net.ParseIP(host); (ip == nil && host != "localhost") || (ip != nil && !ip.IsLoopback()) {
-		return "", fmt.Errorf("-url: %s is not a loopback address; loadgen only talks to a local server", host)
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path = "/api/v1/questions"
-	}
-	return u.String(), nil
-}
-
 func work(ctx context.Context, client *http.Client, target string, id, variety int) result {
 	res := result{lat: make([]time.Duration, 0, 8192), statuses: map[int]int{}, errs: map[string]int{}}
 	rng := rand.New(rand.NewPCG(uint64(id)+1, 0x6b797379))
@@ -177,7 +159,7 @@ func work(ctx context.Context, client *http.Client, target string, id, variety i
 		t0 := time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
-			res.errs[errKind(err)]++
+			res.errs[loadkit.ErrKind(err)]++
 			time.Sleep(10 * time.Millisecond) // no hot loop against a server that is not there
 			continue
 		}
@@ -201,21 +183,6 @@ func pick(rng *rand.Rand, variety int) question {
 	}
 	a, b := questions[rng.IntN(len(questions))], questions[rng.IntN(len(questions))]
 	return question{lang: a.lang, text: a.text + " " + b.text}
-}
-
-func errKind(err error) string {
-	var ne net.Error
-	switch {
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case strings.Contains(err.Error(), "connection refused"):
-		return "connection refused"
-	case strings.Contains(err.Error(), "connection reset"):
-		return "connection reset"
-	case errors.Is(err, io.EOF) || strings.Contains(err.Error(), "EOF"):
-		return "EOF"
-	}
-	return "other"
 }
 
 func report(w io.Writer, target string, conns int, elapsed time.Duration, results []result) {
@@ -263,15 +230,5 @@ func report(w io.Writer, target string, conns int, elapsed time.Duration, result
 	fmt.Fprintf(w, "transport-errors: %d\n", nerr)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	fmt.Fprintf(w, "p50-ms: %.2f\np90-ms: %.2f\np99-ms: %.2f\nmax-ms: %.2f\n",
-		ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(pct(lat, 100)))
-}
-
-// pct returns the p-th percentile of sorted (nearest rank).
-func pct(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(float64(len(sorted))*p/100+0.999999) - 1
-	i = max(0, min(i, len(sorted)-1))
-	return sorted[i]
+		ms(loadkit.Pct(lat, 50)), ms(loadkit.Pct(lat, 90)), ms(loadkit.Pct(lat, 99)), ms(loadkit.Pct(lat, 100)))
 }
