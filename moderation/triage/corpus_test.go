@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
+	"unicode"
 
 	"kysy/moderation/triage"
 )
@@ -149,28 +151,75 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
-// TestHeldOut measures the classifier on testdata/heldout.jsonl: 240 cases
-// written by a team member who had not seen the rules or the corpus, kept
-// out of the model's training and never used to tune anything. It guards
-// against regressions below the level measured (urgent recall 0.941,
-// precision 0.930, spam recall 0.967, borderline excluded); its figures are
-// the honest estimate of quality on new text.
+// TestHeldOut measures the classifier on the two held-out sets, each
+// written by a team member who had seen neither the rules nor the corpus,
+// kept out of the model's training and never used to tune anything:
+// testdata/heldout.jsonl (240 cases) and testdata/heldout2.jsonl (240,
+// measured for the first time on the build that met the bar). Each must
+// hold the bar of issue 6, borderline excluded: urgent recall ≥ 0.95 with
+// precision ≥ 0.85, spam recall ≥ 0.90. Measured: 0.965/0.953/0.967 and
+// 0.965/0.965/0.938. These figures are the honest estimate of quality on
+// new text.
 func TestHeldOut(t *testing.T) {
-	items := loadCases(t, "testdata/heldout.jsonl")
 	c, err := triage.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var strict score
-	for _, it := range items {
-		if !it.Borderline {
-			strict.add(it, c.Classify(it.Text))
+	for _, file := range []string{"testdata/heldout.jsonl", "testdata/heldout2.jsonl"} {
+		var strict score
+		for _, it := range loadCases(t, file) {
+			if !it.Borderline {
+				strict.add(it, c.Classify(it.Text))
+			}
+		}
+		t.Logf("%s, borderline excluded: items=%d urgent recall=%.3f precision=%.3f spam recall=%.3f precision=%.3f",
+			file, strict.n, strict.urgentRecall(), strict.urgentPrecision(), strict.spamRecall(), strict.spamPrecision())
+		if strict.urgentRecall() < 0.95 || strict.urgentPrecision() < 0.85 || strict.spamRecall() < 0.90 {
+			t.Errorf("%s below the bar: urgent recall %.3f (≥ 0.95), precision %.3f (≥ 0.85), spam recall %.3f (≥ 0.90)",
+				file, strict.urgentRecall(), strict.urgentPrecision(), strict.spamRecall())
 		}
 	}
-	t.Logf("held out, borderline excluded: items=%d urgent recall=%.3f precision=%.3f spam recall=%.3f precision=%.3f",
-		strict.n, strict.urgentRecall(), strict.urgentPrecision(), strict.spamRecall(), strict.spamPrecision())
-	if strict.urgentRecall() < 0.94 || strict.urgentPrecision() < 0.9 || strict.spamRecall() < 0.95 {
-		t.Errorf("held-out quality fell below what was measured: urgent %.3f/%.3f, spam recall %.3f",
-			strict.urgentRecall(), strict.urgentPrecision(), strict.spamRecall())
+}
+
+// TestHeldOutKeptOutOfTraining fails when a held-out question, or one
+// nearly the same (70 % of its folded words shared), is in the training
+// corpus: the model would have learnt the answer, and the held-out figures
+// would no longer say anything about new text. Writers working apart
+// still reach the same stock sentences ("my mom is going to kill me when
+// she sees my report card"), so every new batch is checked.
+func TestHeldOutKeptOutOfTraining(t *testing.T) {
+	words := func(s string) map[string]bool {
+		set := map[string]bool{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}) {
+			set[strings.NewReplacer("ä", "a", "å", "a", "ö", "o").Replace(w)] = true
+		}
+		return set
+	}
+	jaccard := func(a, b map[string]bool) float64 {
+		both := 0
+		for w := range a {
+			if b[w] {
+				both++
+			}
+		}
+		return float64(both) / float64(max(1, len(a)+len(b)-both))
+	}
+	var held []corpusItem
+	for _, f := range []string{"testdata/heldout.jsonl", "testdata/heldout2.jsonl"} {
+		held = append(held, loadCases(t, f)...)
+	}
+	heldWords := make([]map[string]bool, len(held))
+	for i, h := range held {
+		heldWords[i] = words(h.Text)
+	}
+	for _, c := range loadCorpus(t) {
+		cw := words(c.Text)
+		for i, hw := range heldWords {
+			if j := jaccard(cw, hw); j >= 0.7 {
+				t.Errorf("corpus %s is %.0f %% the same words as held-out %s", c.ID, 100*j, held[i].ID)
+			}
+		}
 	}
 }

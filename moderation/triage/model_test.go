@@ -107,3 +107,27 @@ func TestModelCrossValidation(t *testing.T) {
 		t.Errorf("out of fold at the thresholds in use: urgent %.3f/%.3f (want ≥ 0.75 recall, ≥ 0.8 precision), spam %.3f/%.3f (want ≥ 0.75, ≥ 0.9)", ur, up, sr, sp)
 	}
 }
+
+// TestSpamRulesOutrankModelUrgency pins the order of the verdicts with a
+// model that calls everything urgent (bias only): the spam rules then
+// outrank it, while a crisis an urgent rule names stays urgent next to
+// the same spam.
+func TestSpamRulesOutrankModelUrgency(t *testing.T) {
+	c, err := compile(rulesText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.models = &models{
+		urgent: &logReg{w: make([]float32, modelFeatures), b: 20},
+		spam:   &logReg{w: make([]float32, modelFeatures), b: -20},
+	}
+	if r := c.Classify("lähetä tää 12 kaverille tai tänä yönä sun ovelle koputtaa joku"); r.Urgent || !r.Spam {
+		t.Errorf("a chain letter the model calls urgent: got %+v, want spam", r)
+	}
+	if r := c.Classify("mitä kuuluu tänään"); !r.Urgent || r.Signals[0] != "model" {
+		t.Errorf("no rule either way: got %+v, want the model's urgent", r)
+	}
+	if r := c.Classify("isä hakkaa mua nyt, lähetä tää 12 kaverille tai"); !r.Urgent || r.Spam || r.Signals[0] != "violence_home" {
+		t.Errorf("a crisis beside chain words: got %+v, want urgent violence_home", r)
+	}
+}

@@ -139,6 +139,10 @@ func squeeze(w string) (key, alt string) {
 	return k.String(), a.String()
 }
 
+// spokenForms are spoken or regional spellings read as the written word
+// they stand for: Finland-Swedish "int" is "inte" ("ja vill int leva").
+var spokenForms = map[string]string{"int": "inte"}
+
 // tokenize splits text into folded words, numbering sentences and clauses.
 func tokenize(text string) []token {
 	toks := make([]token, 0, len(text)/5+1)
@@ -159,6 +163,9 @@ func tokenize(text string) []token {
 		pendingSentence, pendingClause = false, false
 		key, alt := squeeze(b.String())
 		b.Reset()
+		if full, ok := spokenForms[key]; ok {
+			key = full
+		}
 		if clauseWords[key] && len(toks) > 0 {
 			clause++
 		}

@@ -120,18 +120,26 @@ func Classify(text string) Result {
 }
 
 // Classify returns the verdict on one question. An urgent question is
-// never spam: a crisis told in few words, or next to a link, still goes to
-// the top of the queue.
+// never spam: a crisis an urgent rule names, told in few words or next to
+// a link, still goes to the top of the queue. Where only the model calls
+// a question urgent, the spam rules outrank it: a chain letter that
+// threatens "tonight" is spam (out of fold on the corpus, every such
+// conflict was spam).
 func (c *Classifier) Classify(text string) Result {
 	d := c.rs.newDoc(text)
 	defer d.release()
 	cx := c.context(d)
 	signals := c.urgentSignals(d, cx)
 	var fs []uint32
+	var spam []string
+	spamDone := false
 	if len(signals) == 0 && c.models != nil {
 		fs = features(text)
-		if !cx.calmed() && c.models.urgent.score(fs) >= urgentModelThreshold {
-			signals = []string{"model"}
+		if p := c.models.urgent.score(fs); p >= urgentModelOverrule || (p >= urgentModelThreshold && !cx.calmed()) {
+			spam, spamDone = c.spamSignals(text, d, cx), true
+			if len(spam) == 0 {
+				signals = []string{"model"}
+			}
 		}
 	}
 	res := Result{Urgent: len(signals) > 0, Signals: signals}
@@ -139,7 +147,9 @@ func (c *Classifier) Classify(text string) Result {
 		res.Signals = append(res.Signals, cx.modifiers()...)
 		return res
 	}
-	spam := c.spamSignals(text, d, cx)
+	if !spamDone {
+		spam = c.spamSignals(text, d, cx)
+	}
 	if len(spam) == 0 && c.models != nil && len(d.toks) >= 4 && mostlyLatin(text) && c.models.spam.score(fs) >= spamModelThreshold {
 		spam = []string{"model_spam"}
 	}

@@ -290,3 +290,66 @@ func TestClassifyPackageFunc(t *testing.T) {
 		t.Error("triage.Classify does not use the embedded rules")
 	}
 }
+
+// TestBlindRoundFour covers what the rules learnt from the blind batches
+// t4/t5 (README.md): asking for a lethal amount or height, farewell
+// letters, nowhere to sleep tonight, a knife, a locked basement, hidden
+// bruises, a secret an adult asks a child to keep, a forced marriage — and
+// the calm questions that use the same words.
+func TestBlindRoundFour(t *testing.T) {
+	c := classifier(t)
+	urgent := map[string][]string{
+		"self_harm": {
+			"orkar int leva mer",
+			"kuinka monta unilääkettä tarvii ettei herää",
+			"is 30 paracetamol enough",
+			"how high do you need to jump to die",
+			"vad är det snabbaste sättet att dö",
+			"hur länge tar det att förblöda",
+			"mä kirjotin kirjeet kaikille valmiiks",
+		},
+		"thrown_out":      {"where can i sleep tonight, dad changed the locks"},
+		"violence_home":   {"mamma hotade mig med en kniv igår", "isäpuoli lukitsee mut kellariin aina kun se suuttuu", "miten saan mustelmat piiloon ettei ope huomaa"},
+		"grooming":        {"valmentaja sanoi etten saa kertoa vanhemmille meidän viesteistä"},
+		"honour_violence": {"mun pitää mennä naimisiin serkun kanssa kesällä"},
+		"image_abuse":     {"ne kuvas mua ku mä olin sammunu"},
+		"sexual_abuse":    {"sanoin ei mutta se jatkoi silti"},
+		"violence":        {"he knows where i live and says he'll come over if i block him"},
+		"afraid_home":     {"jag är rädd att vara i samma hus som honom"},
+	}
+	for signal, texts := range urgent {
+		for _, text := range texts {
+			r := c.Classify(text)
+			if !r.Urgent || !slices.Contains(r.Signals, signal) {
+				t.Errorf("%q: got %+v, want urgent with %s", text, r, signal)
+			}
+		}
+	}
+	// The rules of this round stay calm on the same words in calm
+	// questions (the model's own false alarms are measured on the held-out
+	// sets, README.md).
+	rules, err := triage.RulesOnly()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{
+		"how many ibuprofen can i take for period pain",
+		"voiko buranaa ottaa alkoholin kanssa",
+		"my parents changed the locks after the burglary",
+		"the coach said not to tell the other team our tactics",
+		"how do i cover a bruise from football with makeup",
+		"mun isä sanoo et mä en saa syödä karkkia arkena",
+	} {
+		if r := rules.Classify(text); r.Urgent {
+			t.Errorf("%q: got urgent %v, want calm", text, r.Signals)
+		}
+	}
+	// The new taunt rule alone does not make an upset young person spam;
+	// with an insult to the service it does.
+	if r := rules.Classify("miks te ette auta ketään? kysyin jo viikko sitten"); r.Spam {
+		t.Errorf("a complaint became spam: %v", r.Signals)
+	}
+	if r := c.Classify("this service is useless and you people are a joke"); !r.Spam {
+		t.Errorf("an insult to the service is not spam: %v", r.Signals)
+	}
+}
