@@ -31,6 +31,7 @@ type Config struct {
 	Scheduler scheduler.Config         `mapstructure:"scheduler"`
 	Channels  scheduler.ChannelsConfig `mapstructure:"channels"`
 	Log       LogConfig                `mapstructure:"log"`
+	Metrics   api.MetricsConfig        `mapstructure:"metrics"`
 }
 
 // RedactionConfig is the redaction section.
@@ -50,6 +51,7 @@ func (c Config) Validate() error {
 	errs := []error{
 		c.HTTP.Validate(), c.Database.Validate(), c.Inbox.Validate(),
 		api.ValidateContacts(c.Support), c.Staff.Validate(), c.Scheduler.Validate(), c.Channels.Validate(),
+		c.Metrics.Validate(),
 	}
 	if c.Log.Format != "json" && c.Log.Format != "text" {
 		errs = append(errs, fmt.Errorf("log.format: %q is not json or text", c.Log.Format))
@@ -94,7 +96,8 @@ func defaultConfig() Config {
 			Feed:      scheduler.FeedConfig{Enabled: true},
 			Instagram: scheduler.InstagramConfig{APIBase: "https://graph.facebook.com/v21.0", MaxHashtags: 5},
 		},
-		Log: LogConfig{Format: "json", Level: "info"},
+		Log:     LogConfig{Format: "json", Level: "info"},
+		Metrics: api.MetricsConfig{Enabled: true},
 	}
 }
 

@@ -56,7 +56,7 @@ func rootCmd() *cobra.Command {
 	root.AddCommand(
 		&cobra.Command{
 			Use:   "serve",
-			Short: "Run the HTTP server (and, later, the scheduler) until SIGINT or SIGTERM",
+			Short: "Run the HTTP server and the scheduler until SIGINT or SIGTERM",
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, log, err := load(cmd)
@@ -201,6 +201,7 @@ func serve(parent context.Context, cfg Config, log *slog.Logger) error {
 		RetentionRejected:    cfg.Scheduler.Retention.Rejected,
 		RetentionUnpublished: cfg.Scheduler.Retention.UnpublishedAnswered,
 		Location:             loc,
+		Metrics:              cfg.Metrics,
 	}, mod, db, log)
 	if err != nil {
 		return err
@@ -210,10 +211,27 @@ func serve(parent context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("http.addr: listen: %w", err)
 	}
+	metricsDone := make(chan error, 1)
+	if cfg.Metrics.Enabled && cfg.Metrics.Addr != "" {
+		mln, err := net.Listen("tcp", cfg.Metrics.Addr)
+		if err != nil {
+			ln.Close()
+			stop()
+			<-sch.Done()
+			return fmt.Errorf("metrics.addr: listen: %w", err)
+		}
+		log.Info("metrics listening", "addr", mln.Addr().String())
+		go func() { metricsDone <- srv.ServeMetrics(ctx, mln) }()
+	} else {
+		metricsDone <- nil
+	}
 	log.Info("listening", "addr", ln.Addr().String(), "version", version)
 	err = srv.Serve(ctx, ln, 15*time.Second)
-	stop() // the scheduler too, when the server ended on its own
+	stop() // the scheduler and metrics too, when the server ended on its own
 	<-sch.Done()
+	if merr := <-metricsDone; merr != nil {
+		log.Error("metrics server", "err", merr)
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

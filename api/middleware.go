@@ -28,7 +28,8 @@ func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // logRequests writes one line per request: method, route pattern, status
-// and duration — nothing about the client, the path's values or the query.
+// and duration — nothing about the client, the path's values or the query
+// — and counts the same in the metrics.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -39,11 +40,15 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
+		took := time.Since(start)
 		s.log.Info("request",
 			"method", c.Request().Method,
 			"route", route,
 			"status", c.Response().Status,
-			"duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"duration_ms", float64(took.Microseconds())/1000)
+		if s.metrics != nil {
+			s.metrics.observe(c.Request().Method, route, c.Response().Status, took)
+		}
 		return nil
 	}
 }

@@ -17,6 +17,9 @@ func (s *Server) routes() {
 
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
+	if s.metrics != nil && s.cfg.Metrics.Addr == "" {
+		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler()))
+	}
 
 	// Public pages: no cookies, no client identifiers kept.
 	e.GET("/", s.handleAskPage)

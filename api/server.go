@@ -32,6 +32,8 @@ type Config struct {
 	RetentionUnpublished time.Duration
 	// Location is scheduler.timezone, for dates on the post pages.
 	Location *time.Location
+	// Metrics is the metrics section.
+	Metrics MetricsConfig
 }
 
 // Server serves the public pages and the JSON API.
@@ -50,6 +52,7 @@ type Server struct {
 	Wake     func()
 	pow      *powGate
 	crossOrg *http.CrossOriginProtection
+	metrics  *metrics
 }
 
 // New builds a Server; it parses every template and message file once and
@@ -77,6 +80,10 @@ func New(cfg Config, mod *moderation.Service, db *store.DB, log *slog.Logger) (*
 		if cfg.Inbox.PowKey == "" {
 			s.log.Warn("inbox.pow_key is empty: challenges are signed with a random key of this process; set the same key on every instance")
 		}
+	}
+
+	if cfg.Metrics.Enabled {
+		s.metrics = newMetrics(s)
 	}
 
 	e := echo.New()

@@ -76,7 +76,7 @@ var staffAccounts = []struct {
 
 // openStaffServer wires store, moderation and api over the SQLite file at
 // path, as main does, with the staff policy of the tests.
-func openStaffServer(tb testing.TB, path string) (*testEnv, *moderation.Service) {
+func openStaffServer(tb testing.TB, path string, change ...func(*api.Config)) (*testEnv, *moderation.Service) {
 	tb.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
@@ -89,6 +89,9 @@ func openStaffServer(tb testing.TB, path string) (*testEnv, *moderation.Service)
 		tb.Fatal(err)
 	}
 	cfg := testConfig()
+	for _, f := range change {
+		f(&cfg)
+	}
 	mod := moderation.New(db, moderation.Config{MaxChars: cfg.Inbox.MaxChars, SessionTTL: staffSessionTTL,
 		LockoutAfter: 5, LockoutFor: 15 * time.Minute}, redact.New(redact.Options{}), nil, log)
 	srv, err := api.New(cfg, mod, db, log)
