@@ -113,6 +113,7 @@ func rootCmd() *cobra.Command {
 		tokenCmd(load),
 		auditCmd(load),
 		triageCmd(load),
+		backupCmd(load),
 	)
 	return root
 }

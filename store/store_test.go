@@ -44,6 +44,12 @@ func newTestDB(t *testing.T, dialect string) *store.DB {
 	if dialect == "postgres" {
 		cfg = store.Config{Driver: "postgres", DSN: postgresSchema(t)}
 	}
+	return openMigrated(t, cfg)
+}
+
+// openMigrated opens cfg's database for one test and migrates it.
+func openMigrated(t *testing.T, cfg store.Config) *store.DB {
+	t.Helper()
 	db, err := store.Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
