@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -22,13 +19,9 @@ func backupCmd(load loader) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			parent := cmd.Context()
-			if parent == nil {
-				parent = context.Background()
-			}
 			// On SIGINT/SIGTERM the copy is abandoned and its temporary
 			// file removed, rather than left behind by a killed process.
-			ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
+			ctx, stop := untilSignal(cmd.Context())
 			defer stop()
 			db, err := store.Open(ctx, cfg.Database, log)
 			if err != nil {

@@ -157,13 +157,19 @@ func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// serve runs the HTTP server until SIGINT or SIGTERM, then shuts down in
-// order: HTTP (in-flight requests finish), then the store.
-func serve(parent context.Context, cfg Config, log *slog.Logger) error {
+// untilSignal is parent (or the background, when nil) cancelled on
+// SIGINT or SIGTERM.
+func untilSignal(parent context.Context) (context.Context, context.CancelFunc) {
 	if parent == nil {
 		parent = context.Background()
 	}
-	ctx, stop := signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
+	return signal.NotifyContext(parent, syscall.SIGINT, syscall.SIGTERM)
+}
+
+// serve runs the HTTP server until SIGINT or SIGTERM, then shuts down in
+// order: HTTP (in-flight requests finish), then the store.
+func serve(parent context.Context, cfg Config, log *slog.Logger) error {
+	ctx, stop := untilSignal(parent)
 	defer stop()
 
 	db, err := store.Open(ctx, cfg.Database, log)
